@@ -26,6 +26,10 @@ public sealed record ErrorCode(string Code, HttpStatusCode Status, string Messag
     public static readonly ErrorCode RangeInvalid = new("BLOB_UPLOAD_INVALID", HttpStatusCode.RequestedRangeNotSatisfiable, "requested range not satisfiable");
     /// <summary>A manifest over the size limit (distribution answers 413 with MANIFEST_INVALID... we follow the spec's code).</summary>
     public static readonly ErrorCode ManifestTooLarge = new("SIZE_INVALID", HttpStatusCode.RequestEntityTooLarge, "manifest too large");
+    /// <summary>An <c>n</c> that is not a non-negative integer (distribution's extension of the catalog).</summary>
+    public static readonly ErrorCode PaginationNumberInvalid = new("PAGINATION_NUMBER_INVALID", HttpStatusCode.BadRequest, "invalid number of results requested");
+    /// <summary>A path under /v2 that names no endpoint.</summary>
+    public static readonly ErrorCode NotFound = new("UNSUPPORTED", HttpStatusCode.NotFound, "no such endpoint");
     /// <summary>A dependency (storage, upstream) is unavailable; retryable.</summary>
     public static readonly ErrorCode Unavailable = new("UNAVAILABLE", HttpStatusCode.ServiceUnavailable, "service unavailable");
     /// <summary>Anything unexpected: logged once, answered without internals.</summary>

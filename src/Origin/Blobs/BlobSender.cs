@@ -1,0 +1,127 @@
+using System.Buffers;
+using EdgeRegistry.Distribution.Digests;
+using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Origin.Observability;
+using EdgeRegistry.Origin.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace EdgeRegistry.Origin.Blobs;
+
+/// <summary>
+/// Answers a blob GET or HEAD: the request is reduced to one precondition state and one switch picks
+/// 200, 206, 304 or 416. The body comes from the file with sendfile when the driver is local, else from
+/// the driver's reader through one pooled buffer.
+/// </summary>
+internal sealed class BlobSender(IStorageDriver storage)
+{
+    private const int BufferSize = 256 * 1024;
+
+    /// <summary>Sends the blob's bytes (or headers only for HEAD). Throws BLOB_UNKNOWN when the bytes are gone from storage.</summary>
+    public async Task SendAsync(HttpContext context, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        var etag = $"\"{digest}\"";
+        response.Headers[Api.RegistryHeaders.ContentDigest] = digest.ToString();
+        response.Headers.ETag = etag;
+        response.Headers.AcceptRanges = "bytes";
+        response.Headers.CacheControl = "max-age=31536000";
+        response.ContentType = "application/octet-stream";
+
+        if (IfNoneMatches(context.Request, etag))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        var rangeHeader = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            ? context.Request.Headers.Range.ToString()
+            : null;
+        var outcome = ByteRange.Parse(rangeHeader, size, out var range);
+        switch (outcome)
+        {
+            case RangeOutcome.Unsatisfiable:
+                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                response.Headers.ContentRange = $"bytes */{size}";
+                response.ContentLength = 0;
+                return;
+            case RangeOutcome.Partial:
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                response.Headers.ContentRange = $"bytes {range.Start}-{range.End}/{size}";
+                break;
+            default:
+                response.StatusCode = StatusCodes.Status200OK;
+                break;
+        }
+
+        response.ContentLength = range.Length;
+        RegistryMetrics.BytesSent.Inc(HttpMethods.IsHead(context.Request.Method) ? 0 : range.Length);
+        var path = StoragePaths.BlobData(digest);
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        if (storage is ILocalFileStorage local)
+        {
+            var file = local.GetLocalPath(path);
+            if (!File.Exists(file))
+            {
+                throw new RegistryException(ErrorCode.BlobUnknown, detail: new { digest = digest.ToString() });
+            }
+
+            await response.SendFileAsync(file, range.Start, range.Length, cancellationToken);
+            return;
+        }
+
+        Stream reader;
+        try
+        {
+            reader = await storage.ReaderAsync(path, range.Start, cancellationToken);
+        }
+        catch (StoragePathNotFoundException)
+        {
+            throw new RegistryException(ErrorCode.BlobUnknown, detail: new { digest = digest.ToString() });
+        }
+
+        await using (reader)
+        {
+            await CopyAsync(reader, response.Body, range.Length, cancellationToken);
+        }
+    }
+
+    private static bool IfNoneMatches(HttpRequest request, string etag)
+    {
+        var header = request.Headers.IfNoneMatch;
+        if (header.Count == 0)
+        {
+            return false;
+        }
+
+        return EntityTagHeaderValue.TryParseList(header, out var tags)
+            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(etag, StringComparison.Ordinal));
+    }
+
+    private static async Task CopyAsync(Stream source, Stream destination, long count, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            var remaining = count;
+            while (remaining > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException($"blob ended {remaining} bytes early");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                remaining -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace EdgeRegistry.Origin.Blobs;
+
+/// <summary>What a <c>Range</c> header asks of a representation.</summary>
+internal enum RangeOutcome
+{
+    Full,
+    Partial,
+    Unsatisfiable,
+}
