@@ -32,7 +32,7 @@ public readonly record struct Digest
     public static Digest Parse(string? value) =>
         TryParse(value, out var digest, out var reason)
             ? digest
-            : throw new RegistryException(ErrorCode.DigestInvalid, reason, new { digest = value });
+            : throw new RegistryException(ErrorCode.DigestInvalid, reason, new { digest = value is { Length: > 200 } ? value[..200] : value });
 
     public static bool TryParse(string? value, out Digest digest) => TryParse(value, out digest, out _);
 

@@ -17,4 +17,13 @@ public static class ErrorBody
 
     public static byte[] Serialize(RegistryException exception) =>
         Serialize(exception.Error.Code, exception.Message, exception.Detail);
+
+    /// <summary>
+    /// One body listing several errors (the spec returns one BLOB_UNKNOWN per missing blob of a manifest).
+    /// The HTTP status is the caller's choice, usually the first error's.
+    /// </summary>
+    public static byte[] Serialize(IEnumerable<RegistryException> exceptions) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new { errors = exceptions.Select(e => new { code = e.Error.Code, message = e.Message, detail = e.Detail }).ToArray() },
+            Options);
 }

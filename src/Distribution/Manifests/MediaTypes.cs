@@ -16,7 +16,29 @@ public static class MediaTypes
     public const string DockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws";
     public const string OctetStream = "application/octet-stream";
 
+    /// <summary>The OCI empty descriptor's content (<c>{}</c>), used as the config of artifacts without one.</summary>
+    public const string OciEmptyDigest = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+
+    /// <summary>
+    /// The essence of a Content-Type or Accept entry: <c>type/subtype</c> in lower case, parameters and
+    /// whitespace removed (<c>"Application/JSON; charset=utf-8"</c> gives <c>"application/json"</c>);
+    /// null for null, empty or white space.
+    /// </summary>
+    public static string? Essence(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var semicolon = value.IndexOf(';');
+        var essence = (semicolon < 0 ? value : value[..semicolon]).Trim();
+        return essence.Length == 0 ? null : essence.ToLowerInvariant();
+    }
+
     public static bool IsIndex(string mediaType) => mediaType is OciIndex or DockerManifestList;
+
+    public static bool IsSchema1(string mediaType) => mediaType is DockerSchema1 or DockerSchema1Signed;
 
     public static bool IsManifestType(string mediaType) =>
         mediaType is OciManifest or OciIndex or DockerManifest or DockerManifestList or DockerSchema1 or DockerSchema1Signed;
