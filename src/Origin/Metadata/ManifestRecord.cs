@@ -6,7 +6,8 @@ namespace EdgeRegistry.Origin.Metadata;
 /// A stored manifest: its exact bytes as pushed, the media type it was pushed with, and what it refers
 /// to. <see cref="Blobs"/> are config and layer digests; <see cref="Children"/> the manifests an index
 /// lists (both are filled on put; reads may return them empty). <see cref="Annotations"/> is the
-/// manifest's annotations object as JSON (for referrers), or null.
+/// manifest's annotations object as JSON (for referrers), or null. <see cref="Created"/> is when the store
+/// first stored it; the value passed to a put is ignored.
 /// </summary>
 public sealed record ManifestRecord(
     Digest Digest,
