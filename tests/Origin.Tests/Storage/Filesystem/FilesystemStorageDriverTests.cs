@@ -1,0 +1,125 @@
+using EdgeRegistry.Distribution.Digests;
+using EdgeRegistry.Origin.Storage;
+using EdgeRegistry.Origin.Storage.Filesystem;
+
+namespace EdgeRegistry.Origin.Tests.Storage.Filesystem;
+
+public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests, IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "edgeregistry-storage-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Constructor_MissingRoot_CreatesIt()
+    {
+        var nested = Path.Combine(root, "a", "b");
+
+        var driver = new FilesystemStorageDriver(nested);
+
+        Assert.True(Directory.Exists(nested));
+        Assert.Equal(nested, driver.RootDirectory);
+        Assert.Equal("filesystem", driver.Name);
+    }
+
+    [Fact]
+    public async Task PutContentAsync_BlobDataPath_LandsWhereRegistry2KeepsIt()
+    {
+        var content = Pattern(100, seed: 1);
+        var digest = DigestHasher.Compute(content);
+
+        await Driver.PutContentAsync(StoragePaths.BlobData(digest), content, CancellationToken.None);
+
+        var local = Path.Combine(root, "docker", "registry", "v2", "blobs", "sha256", digest.Hex[..2], digest.Hex, "data");
+        Assert.Equal(content, await File.ReadAllBytesAsync(local));
+        Assert.Equal(local, ((ILocalFileStorage)Driver).GetLocalPath(StoragePaths.BlobData(digest)));
+    }
+
+    [Fact]
+    public async Task GetContentAsync_FileWrittenOutsideDriver_ReadsIt()
+    {
+        // An existing registry:2 tree is used in place.
+        var link = Path.Combine(root, "docker", "registry", "v2", "repositories", "library", "busybox", "_manifests", "tags", "latest", "current", "link");
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        await File.WriteAllTextAsync(link, "sha256:" + new string('a', 64));
+
+        var content = await Driver.GetContentAsync(StoragePaths.TagCurrentLink("library/busybox", "latest"), CancellationToken.None);
+
+        Assert.Equal("sha256:" + new string('a', 64), System.Text.Encoding.ASCII.GetString(content));
+    }
+
+    [Fact]
+    public async Task ListAndWalk_TemporaryFiles_AreHidden()
+    {
+        await Driver.PutContentAsync("/dir/file", "x"u8.ToArray(), CancellationToken.None);
+        var leftover = Path.Combine(root, "dir", ".tmp-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(leftover, "partial");
+        Directory.CreateDirectory(Path.Combine(root, "dir", ".tmp-" + Guid.NewGuid().ToString("N")));
+
+        var listed = await Driver.ListAsync("/dir", CancellationToken.None);
+        var walked = new List<string>();
+        await foreach (var info in Driver.WalkAsync("/", CancellationToken.None))
+        {
+            walked.Add(info.Path);
+        }
+
+        Assert.Equal(["/dir/file"], listed);
+        Assert.Equal(["/dir/file"], walked);
+    }
+
+    [Fact]
+    public async Task EveryOperation_TemporaryFileComponent_ThrowsInvalidPath()
+    {
+        var path = "/dir/.tmp-" + Guid.NewGuid().ToString("N");
+
+        await Assert.ThrowsAsync<InvalidStoragePathException>(() => Driver.PutContentAsync(path, "x"u8.ToArray(), CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidStoragePathException>(() => Driver.StatAsync(path, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidStoragePathException>(() => Driver.ListAsync(path, CancellationToken.None));
+        Assert.Throws<InvalidStoragePathException>(() => ((ILocalFileStorage)Driver).GetLocalPath(path + "/data"));
+    }
+
+    [Fact]
+    public async Task PutContentAsync_AfterwardsDirectory_HoldsNoTemporaryFile()
+    {
+        await Driver.PutContentAsync("/dir/file", Pattern(10, seed: 1), CancellationToken.None);
+        await Driver.PutContentAsync("/dir/file", Pattern(20, seed: 2), CancellationToken.None);
+
+        Assert.Equal(["file"], Directory.GetFileSystemEntries(Path.Combine(root, "dir")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_Directory_LeavesNothingOnDisk()
+    {
+        await Driver.PutContentAsync("/dir/sub/file", Pattern(10, seed: 1), CancellationToken.None);
+
+        await Driver.DeleteAsync("/dir/sub", CancellationToken.None);
+
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(root, "dir")));
+    }
+
+    [Fact]
+    public async Task ReaderAsync_FileDeletedWhileOpen_KeepsReadingIt()
+    {
+        var content = Pattern(300_000, seed: 1);
+        await Driver.PutContentAsync("/blob", content, CancellationToken.None);
+        await using var reader = await Driver.ReaderAsync("/blob", 0, CancellationToken.None);
+
+        await Driver.DeleteAsync("/blob", CancellationToken.None);
+
+        Assert.Equal(content, await ReadAllAsync(reader));
+    }
+
+    [Fact]
+    public async Task RedirectUrlAsync_AnyFile_ReturnsNull()
+    {
+        Assert.Null(await Driver.RedirectUrlAsync("/blob", "GET", CancellationToken.None));
+    }
+
+    protected override IStorageDriver CreateDriver() => new FilesystemStorageDriver(root);
+}
