@@ -1,0 +1,8 @@
+namespace EdgeRegistry.Origin.Configuration;
+
+/// <summary>The values of <c>storage.cache.blobdescriptor</c>.</summary>
+internal enum BlobDescriptorCacheKind
+{
+    InMemory,
+    Redis,
+}

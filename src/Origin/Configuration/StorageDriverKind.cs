@@ -1,0 +1,9 @@
+namespace EdgeRegistry.Origin.Configuration;
+
+/// <summary>The storage driver named in the <c>storage</c> section.</summary>
+internal enum StorageDriverKind
+{
+    Filesystem,
+    InMemory,
+    S3,
+}
