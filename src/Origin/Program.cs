@@ -1,3 +1,23 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using EdgeRegistry.Origin.Configuration;
+using EdgeRegistry.Origin.Hosting;
+
+// edgeregistry-origin [serve] [config.yml]: with no file and no REGISTRY_CONFIGURATION_PATH the embedded
+// default runs (127.0.0.1:5000, filesystem and SQLite under ./data).
+var arguments = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+var configPath = arguments.FirstOrDefault(a => !a.StartsWith('-'));
+try
+{
+    var options = OriginConfigurationLoader.Load(configPath, OriginConfigurationLoader.ProcessEnvironment());
+    var app = OriginApp.Build(options, []);
+    await app.RunAsync();
+    return 0;
+}
+catch (ConfigurationException exception)
+{
+    foreach (var error in exception.Errors)
+    {
+        Console.Error.WriteLine($"configuration error: {error}");
+    }
+
+    return 2;
+}

@@ -49,7 +49,7 @@ internal sealed class TestOrigin : IAsyncDisposable
         await app.Services.GetRequiredService<IMetadataStore>().InitializeAsync(CancellationToken.None);
         app.UseRegistryApi();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
         return new TestOrigin(app, root, client);
     }

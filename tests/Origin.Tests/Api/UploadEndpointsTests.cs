@@ -224,9 +224,8 @@ public sealed class UploadEndpointsTests : IAsyncLifetime
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         await stream.WriteAsync(bytes);
         tcp.Client.Shutdown(SocketShutdown.Send);
-        var answer = new byte[4096];
-        var read = await stream.ReadAsync(answer);
-        var text = Encoding.ASCII.GetString(answer, 0, read);
+        var text = await ReadAnswerAsync(stream);
+        // Kestrel either answers 400 or resets the connection; what matters is that it is not a success.
         Assert.False(text.StartsWith("HTTP/1.1 201", StringComparison.Ordinal), text);
 
         using var blob = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/library/app/blobs/{digest}"));
@@ -247,5 +246,19 @@ public sealed class UploadEndpointsTests : IAsyncLifetime
         Assert.All(results, s => Assert.Equal(HttpStatusCode.Created, s));
         Assert.Equal(bytes, await Client.GetByteArrayAsync($"/v2/library/app0/blobs/{digest}"));
         Assert.Equal(bytes, await Client.GetByteArrayAsync($"/v2/library/app1/blobs/{digest}"));
+    }
+
+    private static async Task<string> ReadAnswerAsync(NetworkStream stream)
+    {
+        var answer = new byte[4096];
+        try
+        {
+            var read = await stream.ReadAsync(answer);
+            return Encoding.ASCII.GetString(answer, 0, read);
+        }
+        catch (IOException exception)
+        {
+            return "reset: " + exception.Message;
+        }
     }
 }

@@ -1,0 +1,52 @@
+using EdgeRegistry.Origin.Api;
+using EdgeRegistry.Origin.Configuration;
+using EdgeRegistry.Origin.Maintenance;
+using EdgeRegistry.Origin.Metadata;
+using EdgeRegistry.Origin.Observability;
+using EdgeRegistry.Origin.Observability.Logging;
+using EdgeRegistry.Origin.Storage;
+
+namespace EdgeRegistry.Origin.Hosting;
+
+/// <summary>The origin server, assembled from its configuration: each line one feature.</summary>
+internal static partial class OriginApp
+{
+    public static WebApplication Build(OriginOptions options, string[] args)
+    {
+        var instanceId = Guid.NewGuid().ToString("N")[..12];
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Logging.AddRegistryLogging(options.Log, instanceId);
+        // Kestrel's per-request lines would double every request's cost; its warnings and errors stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.AddListener(options.Http);
+        builder.Services.AddStorage(options.Storage);
+        builder.Services.AddMetadata(options.Metadata);
+        builder.Services.AddRegistryApi(ApiOptions(options.Storage));
+        builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
+        builder.Services.AddOriginHealth();
+
+        var app = builder.Build();
+        app.UseRegistryApi();
+        app.MapOriginHealth();
+        app.Lifetime.ApplicationStarted.Register(() => Log.Listening(
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Origin"),
+            options.Http.Listen.ToString(),
+            options.Http.Tls is null ? string.Empty : ", tls",
+            options.Storage.Driver.ToString().ToLowerInvariant()));
+        return app;
+    }
+
+    private static RegistryApiOptions ApiOptions(StorageOptions storage) => new()
+    {
+        DeleteEnabled = storage.DeleteEnabled,
+        ReadOnly = storage.Maintenance.ReadOnly,
+        RedirectEnabled = !storage.RedirectDisabled,
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "listening on {Address}{Tls} (storage {Driver})")]
+        public static partial void Listening(ILogger logger, string address, string tls, string driver);
+    }
+}
