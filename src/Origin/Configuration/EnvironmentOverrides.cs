@@ -153,12 +153,22 @@ internal static class EnvironmentOverrides
                 return;
             }
 
+            var isMiddlewareList = MiddlewareLists.Contains(path, StringComparer.OrdinalIgnoreCase);
+            if (isMiddlewareList && valueNode is null or YamlScalarNode)
+            {
+                // OpenShift's variables work without the list in the file: start one.
+                var list = new YamlSequenceNode();
+                errors.MarkFromEnvironment(list, variable);
+                current.Children[keyNode] = list;
+                valueNode = list;
+            }
+
             switch (valueNode)
             {
                 case YamlMappingNode mapping:
                     current = mapping;
                     break;
-                case YamlSequenceNode sequence when MiddlewareLists.Contains(path, StringComparer.OrdinalIgnoreCase):
+                case YamlSequenceNode sequence when isMiddlewareList:
                     if (i + 1 == segments.Length - 1)
                     {
                         errors.Add(path, "a middleware entry cannot be replaced from the environment, only its options", parsed);

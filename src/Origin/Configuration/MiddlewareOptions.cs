@@ -25,11 +25,11 @@ internal sealed record MiddlewareOptions
         OpenShiftRepositoryOptions? openShift = null;
         CloudFrontMiddlewareOptions? cloudFront = null;
 
-        var registry = BindList(section, "registry", ["openshift"], (entry, options) =>
+        var registry = BindList(section, "registry", ["openshift"], (entry, options, item) =>
         {
             options.ReportUnknownKeys();
         });
-        var repository = BindList(section, "repository", ["openshift"], (entry, options) =>
+        var repository = BindList(section, "repository", ["openshift"], (entry, options, item) =>
         {
             var bound = OpenShiftRepositoryOptions.Bind(options);
             if (!entry.Disabled)
@@ -37,7 +37,7 @@ internal sealed record MiddlewareOptions
                 openShift = bound;
             }
         });
-        var storage = BindList(section, "storage", ["openshift", "cloudfront"], (entry, options) =>
+        var storage = BindList(section, "storage", ["openshift", "cloudfront"], (entry, options, item) =>
         {
             if (entry.Name == "openshift")
             {
@@ -51,7 +51,7 @@ internal sealed record MiddlewareOptions
                 cloudFront = bound;
                 if (storageDriver is not null and not StorageDriverKind.S3)
                 {
-                    options.Error("cloudfront requires the s3 storage driver");
+                    item.Error("cloudfront requires the s3 storage driver");
                 }
             }
         });
@@ -68,7 +68,7 @@ internal sealed record MiddlewareOptions
     }
 
     private static List<MiddlewareEntry> BindList(
-        ConfigMapping section, string key, string[] known, Action<MiddlewareEntry, ConfigMapping> bindOptions)
+        ConfigMapping section, string key, string[] known, Action<MiddlewareEntry, ConfigMapping, ConfigMapping> bindOptions)
     {
         var entries = new List<MiddlewareEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -99,7 +99,7 @@ internal sealed record MiddlewareOptions
             }
 
             var entry = new MiddlewareEntry { Name = name, Disabled = disabled, Options = raw };
-            bindOptions(entry, options);
+            bindOptions(entry, options, item);
             entries.Add(entry);
         }
 
