@@ -25,9 +25,12 @@ internal sealed class AccessTestOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private AccessTestOrigin(WebApplication app, string root, FakeTimeProvider clock, CapturingLoggerProvider logs, Uri baseAddress)
+    private readonly bool _ownsRoot;
+
+    private AccessTestOrigin(WebApplication app, string root, bool ownsRoot, FakeTimeProvider clock, CapturingLoggerProvider logs, Uri baseAddress)
     {
         _app = app;
+        _ownsRoot = ownsRoot;
         Root = root;
         Clock = clock;
         Logs = logs;
@@ -52,9 +55,13 @@ internal sealed class AccessTestOrigin : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts an origin whose <c>auth</c> section is <paramref name="authYaml"/> (null: no auth section).</summary>
+    /// <summary>
+    /// Starts an origin whose <c>auth</c> section is <paramref name="authYaml"/> (null: no auth section). A
+    /// <paramref name="root"/> given by the caller is left in place on dispose (for restarts); the caller removes it.
+    /// </summary>
     public static async Task<AccessTestOrigin> StartAsync(string? authYaml = DefaultAuth, string? root = null, FakeTimeProvider? clock = null)
     {
+        var ownsRoot = root is null;
         root ??= Directory.CreateTempSubdirectory("edgeregistry-access-").FullName;
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var yaml = new StringBuilder()
@@ -91,7 +98,7 @@ internal sealed class AccessTestOrigin : IAsyncDisposable
         app.UseImageStreamApi();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new AccessTestOrigin(app, root, clock, logs, new Uri(address));
+        return new AccessTestOrigin(app, root, ownsRoot, clock, logs, new Uri(address));
     }
 
     public const string DefaultAuth = """
@@ -141,6 +148,11 @@ internal sealed class AccessTestOrigin : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsRoot)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);
