@@ -9,7 +9,7 @@ namespace EdgeRegistry.Origin.Access;
 /// user name is ignored (any value, as <c>docker login -u openshift -p $(oc whoami -t)</c>; the seed, 3.3.3.2)
 /// and the password must be an access token, or, where <see cref="CredentialUse.Login"/> allows it, the
 /// user's password. Bearer: an access token, or a registry token where <see cref="CredentialUse.Registry"/>
-/// allows it. A name with a colon never logs in: Basic splits at the first colon, so the rest of the name
+/// allows it. Empty Basic credentials are anonymous. A name with a colon never logs in: Basic splits at the first colon, so the rest of the name
 /// becomes part of the password, which then matches nothing. The header's content is never logged.
 /// </summary>
 internal sealed class CallerResolver(
@@ -49,6 +49,13 @@ internal sealed class CallerResolver(
             if (DecodeBasic(parsed.Parameter) is not var (user, secret))
             {
                 return null;
+            }
+
+            // Clients without credentials answer a Basic challenge with an empty name and password (skopeo does):
+            // that is an anonymous caller, who may still pull from public projects.
+            if (user.Length == 0 && secret.Length == 0)
+            {
+                return Caller.Anonymous;
             }
 
             if (AccessTokenService.LooksLikeToken(secret))

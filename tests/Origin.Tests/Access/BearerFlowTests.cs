@@ -218,6 +218,17 @@ public sealed class BearerFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Registry_EmptyBasicCredentials_AreAnonymous()
+    {
+        using var client = _origin.Basic(string.Empty, string.Empty);
+        using var pulled = await client.GetAsync("/v2/shared/base/manifests/v1");
+        using var refused = await client.GetAsync("/v2/team/app/manifests/v1");
+
+        Assert.Equal(HttpStatusCode.OK, pulled.StatusCode);
+        await refused.AssertErrorAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+    }
+
+    [Fact]
     public async Task Registry_PasswordAsBasicOnV2_IsRefused()
     {
         // /v2 takes tokens only (the seed: "log in with your access token"); passwords go to the token endpoint.
