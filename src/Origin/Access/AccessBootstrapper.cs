@@ -21,6 +21,7 @@ internal sealed partial class AccessBootstrapper(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Taking the token service as a dependency creates or loads the signing key now, during start-up.
         _ = registryTokens;
         Log.AuthEnabled(logger, settings.Auth.Realm, settings.Auth.BasicChallenge ? "basic" : "bearer");
         if (!settings.Auth.BootstrapEnabled)

@@ -16,18 +16,33 @@ internal static class JsonResponse
         await JsonSerializer.SerializeAsync(context.Response.Body, value, Options, cancellationToken);
     }
 
-    /// <summary>Reads a small JSON request body (at most 64 KiB); null when it is empty or not the expected shape.</summary>
+    /// <summary>Reads a small JSON request body (at most 64 KiB, whatever the Content-Length says); null when it is empty, larger, or not the expected shape.</summary>
     public static async Task<T?> ReadAsync<T>(HttpContext context, CancellationToken cancellationToken)
         where T : class
     {
-        if (context.Request.ContentLength is > 64 * 1024)
+        const int Limit = 64 * 1024;
+        if (context.Request.ContentLength is > Limit)
+        {
+            return null;
+        }
+
+        // A request body of an API call is small by contract; it is read whole, up to the limit, never beyond.
+        var buffer = new byte[Limit + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await context.Request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        if (length == 0 || length > Limit)
         {
             return null;
         }
 
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Options, cancellationToken);
+            return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), Options);
         }
         catch (JsonException)
         {

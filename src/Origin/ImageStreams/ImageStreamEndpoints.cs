@@ -1,6 +1,7 @@
 using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Distribution.Names;
 using EdgeRegistry.Origin.Access;
+using EdgeRegistry.Origin.Api;
 
 namespace EdgeRegistry.Origin.ImageStreams;
 
@@ -15,8 +16,9 @@ namespace EdgeRegistry.Origin.ImageStreams;
 /// (<c>oc tag</c>); push in this project and pull in the source's.</item>
 /// <item><c>DELETE imagestreamtags/&lt;name&gt;:&lt;tag&gt;</c>: delete.</item>
 /// </list>
+/// Tagging and deleting obey <c>storage.maintenance.readonly</c> and <c>storage.delete.enabled</c> as <c>/v2</c> does (405 UNSUPPORTED).
 /// </summary>
-internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAccess access)
+internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAccess access, RegistryApiOptions options)
 {
     public const string ApiVersion = "image.openshift.io/v1";
 
@@ -24,6 +26,16 @@ internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAcces
     public async Task HandleAsync(HttpContext context, string project, string rest, CancellationToken cancellationToken)
     {
         var method = context.Request.Method;
+        if ((HttpMethods.IsPost(method) || HttpMethods.IsDelete(method)) && options.ReadOnly)
+        {
+            throw new RegistryException(ErrorCode.Unsupported, "the registry is in read-only mode");
+        }
+
+        if (HttpMethods.IsDelete(method) && !options.DeleteEnabled)
+        {
+            throw new RegistryException(ErrorCode.Unsupported, "deletes are disabled (storage.delete.enabled is false)");
+        }
+
         switch (rest)
         {
             case "imagestreams" when HttpMethods.IsGet(method):

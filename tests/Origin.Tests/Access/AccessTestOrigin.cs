@@ -59,7 +59,7 @@ internal sealed class AccessTestOrigin : IAsyncDisposable
     /// Starts an origin whose <c>auth</c> section is <paramref name="authYaml"/> (null: no auth section). A
     /// <paramref name="root"/> given by the caller is left in place on dispose (for restarts); the caller removes it.
     /// </summary>
-    public static async Task<AccessTestOrigin> StartAsync(string? authYaml = DefaultAuth, string? root = null, FakeTimeProvider? clock = null)
+    public static async Task<AccessTestOrigin> StartAsync(string? authYaml = DefaultAuth, string? root = null, FakeTimeProvider? clock = null, RegistryApiOptions? apiOptions = null)
     {
         var ownsRoot = root is null;
         root ??= Directory.CreateTempSubdirectory("edgeregistry-access-").FullName;
@@ -91,7 +91,7 @@ internal sealed class AccessTestOrigin : IAsyncDisposable
         builder.Services.AddMetadata(options.Metadata);
         builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
         builder.Services.AddImageStreams(options.Http);
-        builder.Services.AddRegistryApi(new RegistryApiOptions { DeleteEnabled = true });
+        builder.Services.AddRegistryApi(apiOptions ?? new RegistryApiOptions { DeleteEnabled = true });
         var app = builder.Build();
         app.UseRegistryApi();
         app.UseOpenShiftAccess();

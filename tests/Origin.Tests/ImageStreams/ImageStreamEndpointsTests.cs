@@ -128,6 +128,21 @@ public sealed class ImageStreamEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tag_ReadOnlyRegistry_IsUnsupported()
+    {
+        await using var origin = await AccessTestOrigin.StartAsync(authYaml: null, apiOptions: new EdgeRegistry.Origin.Api.RegistryApiOptions { ReadOnly = true });
+        using var client = origin.Anonymous();
+
+        using var tagged = await client.PostAsync(
+            "/apis/image.openshift.io/v1/namespaces/test/imagestreamtags",
+            new StringContent("""{"metadata":{"name":"b:v1"},"tag":{"from":{"name":"a:v1"}}}""", Encoding.UTF8, "application/json"));
+        using var deleted = await client.DeleteAsync("/apis/image.openshift.io/v1/namespaces/test/imagestreamtags/a:v1");
+
+        await tagged.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "UNSUPPORTED");
+        await deleted.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "UNSUPPORTED");
+    }
+
+    [Fact]
     public async Task UnknownPath_IsNotFound()
     {
         using var response = await _admin.GetAsync("/apis/image.openshift.io/v1/namespaces/test/widgets");
