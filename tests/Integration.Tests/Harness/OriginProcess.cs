@@ -8,7 +8,7 @@ namespace EdgeRegistry.Integration.Tests.Harness;
 /// free 127.0.0.1 port, filesystem storage under the data directory, delete enabled. Ready when
 /// <c>GET /healthz</c> answers 200.
 /// </summary>
-public sealed class OriginProcess : IAsyncDisposable
+public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
 {
     private readonly TempDirectory _directory;
 
