@@ -10,7 +10,7 @@ namespace EdgeRegistry.Signing.Tests.CloudFront;
 /// (same key, same times) and requires byte-identical results. PKCS#1 v1.5 signatures are deterministic,
 /// so any difference in the policy, its encoding or the URL's assembly shows.
 /// </summary>
-public sealed class CloudFrontUrlSignerAwsSdkTests : IClassFixture<AwsSdkSignerFixture>, IDisposable
+public sealed class CloudFrontUrlSignerAwsSdkTests : IClassFixture<AwsSdkSignerFixture>, IClassFixture<RsaKeyFixture>
 {
     private const string KeyPairId = "K2JCJMDEHXQW5F";
     private const string BlobUrl =
@@ -19,10 +19,14 @@ public sealed class CloudFrontUrlSignerAwsSdkTests : IClassFixture<AwsSdkSignerF
     private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     private readonly AwsSdkSignerFixture sdk;
-    private readonly RSA key = RSA.Create(2048);
+    private readonly RSA key;
     private readonly FakeTimeProvider time = new(Now);
 
-    public CloudFrontUrlSignerAwsSdkTests(AwsSdkSignerFixture sdk) => this.sdk = sdk;
+    public CloudFrontUrlSignerAwsSdkTests(AwsSdkSignerFixture sdk, RsaKeyFixture keys)
+    {
+        this.sdk = sdk;
+        key = keys.PrivateKey;
+    }
 
     [Fact]
     public async Task SignCanned_SameUrlKeyAndExpiry_MatchesAwsSdk()
@@ -120,8 +124,6 @@ public sealed class CloudFrontUrlSignerAwsSdkTests : IClassFixture<AwsSdkSignerF
         var theirs = await SignWithSdk(Request(BlobUrl) with { Policy = sdkPolicyJson });
         Assert.Equal(theirs, ours);
     }
-
-    public void Dispose() => key.Dispose();
 
     private CloudFrontUrlSigner Signer(CloudFrontHashAlgorithm algorithm) => new(KeyPairId, key, time, algorithm);
 
