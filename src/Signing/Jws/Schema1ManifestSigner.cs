@@ -16,7 +16,7 @@ namespace EdgeRegistry.Signing.Jws;
 /// the header carries the key as a JWK with libtrust's key ID. The signer does not own the key; the
 /// caller disposes it and must not change it while signing.
 /// </remarks>
-public sealed class Schema1ManifestSigner : IDisposable
+public sealed class Schema1ManifestSigner
 {
     private readonly JwsKey key;
     private readonly TimeProvider timeProvider;
@@ -92,9 +92,6 @@ public sealed class Schema1ManifestSigner : IDisposable
         Encoding.UTF8.GetBytes(block, signed.AsSpan(formatLength));
         return signed;
     }
-
-    /// <inheritdoc />
-    public void Dispose() => key.Dispose();
 
     // libtrust's detectJSONIndent: the characters between "{\n" and the first quote.
     internal static string DetectIndent(ReadOnlySpan<byte> json)

@@ -30,7 +30,7 @@ public sealed class Schema1ManifestSignerDistributionTests : IClassFixture<Distr
     public async Task Sign_EcP256Key_DistributionAcceptsManifest()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var signer = new Schema1ManifestSigner(key, time);
+        var signer = new Schema1ManifestSigner(key, time);
 
         await PushAndExpectAcceptedAsync("signing/ec256", signer);
     }
@@ -39,7 +39,7 @@ public sealed class Schema1ManifestSignerDistributionTests : IClassFixture<Distr
     public async Task Sign_RsaKey_DistributionAcceptsManifest()
     {
         using var key = RSA.Create(2048);
-        using var signer = new Schema1ManifestSigner(key, time);
+        var signer = new Schema1ManifestSigner(key, time);
 
         await PushAndExpectAcceptedAsync("signing/rsa", signer);
     }
@@ -48,7 +48,7 @@ public sealed class Schema1ManifestSignerDistributionTests : IClassFixture<Distr
     public async Task Sign_EcP384Key_DistributionAcceptsManifest()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        using var signer = new Schema1ManifestSigner(key, time);
+        var signer = new Schema1ManifestSigner(key, time);
 
         await PushAndExpectAcceptedAsync("signing/ec384", signer);
     }
@@ -57,7 +57,7 @@ public sealed class Schema1ManifestSignerDistributionTests : IClassFixture<Distr
     public async Task Sign_ManifestChangedAfterSigning_DistributionRefusesIt()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var signer = new Schema1ManifestSigner(key, time);
+        var signer = new Schema1ManifestSigner(key, time);
         var layer = await UploadLayerAsync("signing/tampered");
         var signed = Encoding.UTF8.GetString(signer.Sign(Manifest("signing/tampered", layer)));
 

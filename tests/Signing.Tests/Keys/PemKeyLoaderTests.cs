@@ -148,6 +148,62 @@ public sealed class PemKeyLoaderTests : IClassFixture<PemKeyLoaderTests.KeyMater
         Assert.DoesNotContain(body[..16], error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("sec1")]
+    [InlineData("pkcs8")]
+    [InlineData("libtrust")]
+    public void LoadEcPrivateKey_UnencryptedEcKey_ReturnsTheSameKey(string form)
+    {
+        var pem = form switch
+        {
+            "sec1" => keys.Ec.ExportECPrivateKeyPem(),
+            "pkcs8" => keys.Ec.ExportPkcs8PrivateKeyPem(),
+            // libtrust (and so distribution's schema1 signing key file) writes a keyID header into the block.
+            _ => keys.Ec.ExportECPrivateKeyPem().Replace(
+                "-----BEGIN EC PRIVATE KEY-----\n",
+                "-----BEGIN EC PRIVATE KEY-----\nkeyID: OZ45:U3IG:TDOI:PMBD:NGP2:LDIW:II2U:PSBI:MMCZ:YZUP:TUUO:XPZT\n\n",
+                StringComparison.Ordinal),
+        };
+        var path = directory.WriteFile("ec.pem", pem);
+
+        using var loaded = PemKeyLoader.LoadEcPrivateKey(path);
+
+        Assert.Equal(keys.Ec.ExportParameters(false).Q.X, loaded.ExportParameters(false).Q.X);
+        var data = Encoding.UTF8.GetBytes("manifest");
+        Assert.True(keys.Ec.VerifyData(data, loaded.SignData(data, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256));
+    }
+
+    [Theory]
+    [InlineData("pkcs1")]
+    [InlineData("pkcs8")]
+    public void LoadEcPrivateKey_RsaKey_ThrowsWrongKeyType(string form)
+    {
+        var path = directory.WriteFile("rsa.pem", ValidContent(form));
+
+        var error = Assert.Throws<PemKeyException>(() => PemKeyLoader.LoadEcPrivateKey(path));
+
+        Assert.Equal(PemKeyError.WrongKeyType, error.Error);
+        Assert.Equal($"Cannot load the EC private key from '{path}': it holds an RSA private key, but an EC private key is needed.", error.Message);
+    }
+
+    [Fact]
+    public void ParseEcPrivateKey_EncryptedKey_ThrowsEncrypted()
+    {
+        var pem = keys.Ec.ExportEncryptedPkcs8PrivateKeyPem("passphrase", new PbeParameters(PbeEncryptionAlgorithm.Aes128Cbc, HashAlgorithmName.SHA256, 1));
+
+        var error = Assert.Throws<PemKeyException>(() => PemKeyLoader.ParseEcPrivateKey(pem));
+
+        Assert.Equal(PemKeyError.Encrypted, error.Error);
+    }
+
+    [Fact]
+    public void LoadEcPrivateKey_MissingFile_ThrowsFileNotFound()
+    {
+        var error = Assert.Throws<PemKeyException>(() => PemKeyLoader.LoadEcPrivateKey(Path.Combine(directory.Path, "absent.pem")));
+
+        Assert.Equal(PemKeyError.FileNotFound, error.Error);
+    }
+
     public void Dispose() => directory.Dispose();
 
     private string ValidContent(string form) => form switch
