@@ -146,11 +146,17 @@ public static class PemKeyLoader
         };
     }
 
-    private static RSA ImportPkcs1(PemBlock block, string? path) =>
-        Import(RSA.Create(), Decode(block, path, "RSA"), path, "RSA", "PKCS#1", (rsa, bytes) => { rsa.ImportRSAPrivateKey(bytes, out var read); return read; });
+    private static RSA ImportPkcs1(PemBlock block, string? path)
+    {
+        var der = Decode(block, path, "RSA");
+        return Import(RSA.Create(), der, path, "RSA", "PKCS#1", (rsa, bytes) => { rsa.ImportRSAPrivateKey(bytes, out var read); return read; });
+    }
 
-    private static ECDsa ImportSec1(PemBlock block, string? path) =>
-        Import(ECDsa.Create(), Decode(block, path, "EC"), path, "EC", "SEC1", (ec, bytes) => { ec.ImportECPrivateKey(bytes, out var read); return read; });
+    private static ECDsa ImportSec1(PemBlock block, string? path)
+    {
+        var der = Decode(block, path, "EC");
+        return Import(ECDsa.Create(), der, path, "EC", "SEC1", (ec, bytes) => { ec.ImportECPrivateKey(bytes, out var read); return read; });
+    }
 
     private static AsymmetricAlgorithm ImportPkcs8(PemBlock block, string? path, string kind)
     {

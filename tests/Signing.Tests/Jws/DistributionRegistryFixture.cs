@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using EdgeRegistry.Signing.Tests.CloudFront;
 
 namespace EdgeRegistry.Signing.Tests.Jws;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace EdgeRegistry.Signing.Tests.CloudFront;
+namespace EdgeRegistry.Signing.Tests;
 
 /// <summary>Runs a program to completion, feeding it standard input and capturing its output.</summary>
 internal static class ExternalProcess
