@@ -118,7 +118,7 @@ public sealed class RemoteRegistryClient : IDisposable
     /// <summary>The endpoint requests go to (for an insecure registry, plain HTTP once TLS failed there).</summary>
     public Uri Endpoint => Volatile.Read(ref endpoint);
 
-    /// <summary>True when the registry is listed as insecure (TLS unverified, or plain HTTP).</summary>
+    /// <summary>True when the registry, or the endpoint serving it, is listed as insecure (TLS unverified, or plain HTTP).</summary>
     public bool IsInsecure { get; }
 
     /// <summary>
@@ -138,7 +138,7 @@ public sealed class RemoteRegistryClient : IDisposable
 
         var (payload, sha256) = await ReadManifestAsync(response, what, cancellationToken).ConfigureAwait(false);
         var mediaType = ManifestMediaType(response, payload);
-        var announced = Digest.TryParse(response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null, out var d) ? d : (Digest?)null;
+        var announced = AnnouncedDigest(response);
         // A signed schema1 manifest's digest is that of its payload without the signatures, which only the
         // upstream can tell: its Docker-Content-Digest is taken for it.
         var schema1Signed = mediaType == MediaTypes.DockerSchema1Signed;
@@ -190,7 +190,7 @@ public sealed class RemoteRegistryClient : IDisposable
             .ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, ErrorCode.ManifestUnknown, what, cancellationToken).ConfigureAwait(false);
-            digest = Digest.TryParse(response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null, out var d) ? d : null;
+            digest = AnnouncedDigest(response);
             size = response.Content.Headers.ContentLength;
             mediaType = MediaTypes.Essence(response.Content.Headers.ContentType?.MediaType);
         }
@@ -302,6 +302,12 @@ public sealed class RemoteRegistryClient : IDisposable
 
     private static RegistryCredential? LookUpCredential(string registry, RemoteRegistryOptions options) =>
         options?.CredentialsFile is { } file && File.Exists(file) ? DockerConfigCredentials.Load(file).Find(registry) : null;
+
+    /// <summary>The upstream's <c>Docker-Content-Digest</c>; null when absent or malformed.</summary>
+    private static Digest? AnnouncedDigest(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var digest)
+            ? digest
+            : null;
 
     private static string Describe(string name, Reference reference) =>
         reference.IsDigest ? $"manifest {name}@{reference}" : $"manifest {name}:{reference}";

@@ -67,6 +67,8 @@ public sealed record RemoteRegistryOptions
     /// Registries reached without verified TLS (docker's <c>--insecure-registry</c>): plain HTTP, or TLS whose
     /// certificate is not checked. Entries are a host, <c>host:port</c>, <c>*.domain</c> or a CIDR network.
     /// Every other registry must present a certificate trusted by the system or <see cref="CaDirectory"/>.
+    /// An insecure registry without an alias is tried with TLS first and, when its port does not speak TLS,
+    /// with plain HTTP from then on; one that serves TLS and plain HTTP on different ports needs an alias.
     /// </summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
