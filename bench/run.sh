@@ -536,6 +536,8 @@ report() {
     echo
     echo "Machine baselines on the same file: cat > /dev/null $(value "cat file > /dev/null (MiB/s)" local) MiB/s, openssl dgst -sha256 $(value "openssl dgst -sha256 (MiB/s)" local) MiB/s."
     echo
+    echo "Ratios are origin / docker-registry: above 1 is better for MiB/s and req/s, below 1 is better for ms."
+    echo
     echo "| metric | origin | docker-registry | nginx | origin / docker-registry |"
     echo "|---|---:|---:|---:|---:|"
     for metric in "${metrics[@]}"; do
