@@ -25,6 +25,7 @@ internal sealed partial class BlobEndpoint(
         var digest = route.Digest!.Value;
         var isGet = HttpMethods.IsGet(context.Request.Method);
         var authorization = context.Request.Headers.Authorization.ToString();
+        var startedFill = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var lookup = cache.Lookup(digest, startFill: isGet, route.Repository, authorization);
@@ -39,7 +40,7 @@ internal sealed partial class BlobEndpoint(
                         return;
                     }
 
-                    metrics.CacheHits.WithLabels("blob").Inc();
+                    (startedFill ? metrics.CacheMisses : metrics.CacheHits).WithLabels("blob").Inc();
                     await ServeFileAsync(context, digest, lease, token);
                     return;
                 }
@@ -77,11 +78,7 @@ internal sealed partial class BlobEndpoint(
             if (lookup.StartedHere)
             {
                 authorizer.RecordAllowed(context.Request, route.Repository, route.Reference);
-                metrics.CacheMisses.WithLabels("blob").Inc();
-            }
-            else
-            {
-                metrics.CacheHits.WithLabels("blob").Inc();
+                startedFill = true;
             }
 
             using var reader = fill.OpenReader();
@@ -90,6 +87,8 @@ internal sealed partial class BlobEndpoint(
                 // The fill ended between the lookup and now: the file is in the cache, or the fill failed and is retried.
                 continue;
             }
+
+            (startedFill ? metrics.CacheMisses : metrics.CacheHits).WithLabels("blob").Inc();
 
             await ServeGrowingAsync(context, digest, reader, token);
             return;

@@ -1,0 +1,176 @@
+using System.Net;
+using EdgeRegistry.Distribution.Digests;
+using EdgeRegistry.Edge.Tests.Harness;
+
+namespace EdgeRegistry.Edge.Tests.Cache;
+
+public sealed class BlobEndpointTests
+{
+    private const string Repository = "team/app";
+
+    [Fact]
+    public async Task Get_SixteenConcurrentColdClients_OneOriginGetAndSameBytes()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(100 * 1024 * 1024, seed: 1);
+        var digest = origin.AddBlob(content, holdAt: 1024 * 1024);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+
+        // The origin holds the body after 1 MiB, so the fill cannot end before every client has its response headers.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
+            edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead)));
+        origin.Release(digest);
+        var digests = await Task.WhenAll(responses.Select(async response =>
+        {
+            using (response)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(content.Length, response.Content.Headers.ContentLength);
+                return await FakeOrigin.DigestOfAsync(await response.Content.ReadAsStreamAsync());
+            }
+        }));
+
+        Assert.All(digests, d => Assert.Equal(digest, d));
+        Assert.Equal(1, origin.BlobGets(digest));
+    }
+
+    [Fact]
+    public async Task Get_Cached_ServedWithoutOriginGetAndWithOriginHeaders()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(300_000, seed: 2);
+        var digest = origin.AddBlob(content);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+
+        Assert.Equal(content, await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}"));
+        using var second = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}");
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(content, await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(digest.ToString(), second.Headers.GetValues("Docker-Content-Digest").Single());
+        Assert.Equal("application/octet-stream", second.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("bytes", second.Headers.AcceptRanges.Single());
+        Assert.Equal($"\"{digest}\"", second.Headers.ETag?.Tag);
+        Assert.Equal(1, origin.BlobGets(digest));
+        Assert.Equal(1, await edge.MetricAsync("edge_cache_hits_total{kind=\"blob\"}"));
+        Assert.Equal(1, await edge.MetricAsync("edge_cache_misses_total{kind=\"blob\"}"));
+    }
+
+    [Fact]
+    public async Task Get_CachedWithRange_PartialContent()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(100_000, seed: 3);
+        var digest = origin.AddBlob(content);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{Repository}/blobs/{digest}");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, 1999);
+        using var partial = await edge.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal("bytes 1000-1999/100000", partial.Content.Headers.ContentRange?.ToString());
+        Assert.Equal(content[1000..2000], await partial.Content.ReadAsByteArrayAsync());
+
+        using var beyond = new HttpRequestMessage(HttpMethod.Get, $"/v2/{Repository}/blobs/{digest}");
+        beyond.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(200_000, null);
+        using var unsatisfiable = await edge.Client.SendAsync(beyond);
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, unsatisfiable.StatusCode);
+        Assert.Equal("bytes */100000", unsatisfiable.Content.Headers.ContentRange?.ToString());
+    }
+
+    [Fact]
+    public async Task Head_Cached_HeadersWithoutBody()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(5000, seed: 4);
+        var digest = origin.AddBlob(content);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
+
+        using var head = await edge.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/{Repository}/blobs/{digest}"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(5000, head.Content.Headers.ContentLength);
+        Assert.Equal(digest.ToString(), head.Headers.GetValues("Docker-Content-Digest").Single());
+    }
+
+    [Fact]
+    public async Task Get_ClientDisconnectsMidFill_FillCompletesAndIsCached()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(8 * 1024 * 1024, seed: 5);
+        var digest = origin.AddBlob(content, holdAt: 1024 * 1024);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+
+        using (var client = new HttpClient { BaseAddress = edge.Url })
+        {
+            using var response = await client.GetAsync($"/v2/{Repository}/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var some = new byte[64 * 1024];
+            await body.ReadExactlyAsync(some);
+            Assert.Equal(content[..some.Length], some);
+        }
+
+        origin.Release(digest);
+        await Eventually.TrueAsync(async () => await edge.MetricAsync("edge_fills_total{result=\"succeeded\"}") == 1, "the fill completes");
+
+        Assert.Equal(content, await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}"));
+        Assert.Equal(1, origin.BlobGets(digest));
+    }
+
+    [Fact]
+    public async Task Get_OriginSendsWrongBytes_ResponseAbortedNothingCachedNextRequestRefetches()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(4 * 1024 * 1024, seed: 6);
+        var wrong = (byte[])content.Clone();
+        wrong[^1] ^= 0xff;
+        var digest = origin.AddBlob(content, served: wrong);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+
+        var received = 0L;
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var response = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0)
+            {
+                received += read;
+            }
+        });
+        Assert.True(received < content.Length, $"received {received} of {content.Length} bytes");
+        Assert.Equal(1, await edge.MetricAsync("edge_fills_total{result=\"failed\"}"));
+
+        origin.Fix(digest, content);
+        Assert.Equal(content, await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}"));
+        Assert.Equal(2, origin.BlobGets(digest));
+    }
+
+    [Fact]
+    public async Task Get_UnknownBlob_OriginAnswerPassedBack()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        var digest = DigestHasher.Compute("nothing"u8);
+
+        using var response = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("BLOB_UNKNOWN", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Get_OriginDownAndNotCached_ServiceUnavailableWithErrorBody()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await origin.StopAsync();
+        var digest = DigestHasher.Compute("absent"u8);
+
+        using var response = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("UNAVAILABLE", await response.Content.ReadAsStringAsync());
+    }
+}
