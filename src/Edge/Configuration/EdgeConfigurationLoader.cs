@@ -66,11 +66,11 @@ public static class EdgeConfigurationLoader
             }
         }
 
-        return Load(yaml, environment);
+        return Parse(yaml, environment);
     }
 
     /// <summary>Loads from YAML text (null for none) and the environment; throws <see cref="EdgeConfigurationException"/>.</summary>
-    public static EdgeOptions Load(string? yaml, IReadOnlyDictionary<string, string?> environment)
+    public static EdgeOptions Parse(string? yaml, IReadOnlyDictionary<string, string?> environment)
     {
         var errors = new List<string>();
         var values = new Dictionary<string, (string Value, string Source)>(StringComparer.OrdinalIgnoreCase);
