@@ -14,6 +14,7 @@ public static class EdgeEndpointRouteBuilderExtensions
         var blobs = app.Services.GetRequiredService<BlobEndpoint>();
         var manifests = app.Services.GetRequiredService<ManifestEndpoint>();
         var forwarder = app.Services.GetRequiredService<OriginForwarder>();
+        var root = app.Services.GetRequiredService<ApiRootEndpoint>();
 
         // Reads of blobs and manifests may be answered here; everything else (uploads, pushes,
         // deletes, tags/list, _catalog, referrers, /v2/ itself) goes to the origin as it is.
@@ -34,7 +35,7 @@ public static class EdgeEndpointRouteBuilderExtensions
 
             return forwarder.ForwardAsync(context);
         });
-        app.Map("/v2", forwarder.ForwardAsync);
+        app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], root.HandleAsync);
         return app;
     }
 }

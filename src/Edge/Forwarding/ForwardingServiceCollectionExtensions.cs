@@ -10,6 +10,7 @@ public static class ForwardingServiceCollectionExtensions
         services.AddSingleton<OriginClient>();
         services.AddSingleton<LocationRewritingTransformer>();
         services.AddSingleton<OriginForwarder>();
+        services.AddSingleton<ApiRootEndpoint>();
         return services;
     }
 }
