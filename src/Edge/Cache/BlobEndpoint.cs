@@ -14,7 +14,7 @@ namespace EdgeRegistry.Edge.Cache;
 /// forwarded. Headers are those the origin gives for a blob.
 /// </summary>
 internal sealed partial class BlobEndpoint(
-    BlobCache cache, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger)
+    BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger)
 {
     private const int MaxAttempts = 3;
     private const int CopyBufferSize = 128 * 1024;
@@ -42,8 +42,11 @@ internal sealed partial class BlobEndpoint(
 
                     (startedFill ? metrics.CacheMisses : metrics.CacheHits).WithLabels("blob").Inc();
                     await ServeFileAsync(context, digest, lease, token);
-                    return;
                 }
+
+                // Files being served were passed over by eviction; now this one may go.
+                evictor.EvictIfNeeded();
+                return;
             }
 
             if (lookup.Fill is not { } fill || !isGet)
@@ -91,6 +94,8 @@ internal sealed partial class BlobEndpoint(
             (startedFill ? metrics.CacheMisses : metrics.CacheHits).WithLabels("blob").Inc();
 
             await ServeGrowingAsync(context, digest, reader, token);
+            reader.Dispose();
+            evictor.EvictIfNeeded();
             return;
         }
 

@@ -173,4 +173,77 @@ public sealed class BlobEndpointTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("UNAVAILABLE", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Get_CacheOverLimit_LeastRecentlyUsedEvictedButNotTheFileBeingServed()
+    {
+        const int MiB = 1024 * 1024;
+        await using var origin = await FakeOrigin.StartAsync();
+        var small = FakeOrigin.RandomBytes(4 * MiB, seed: 7);
+        var large = FakeOrigin.RandomBytes(30 * MiB, seed: 8);
+        var last = FakeOrigin.RandomBytes(8 * MiB, seed: 9);
+        var (smallDigest, largeDigest, lastDigest) = (origin.AddBlob(small), origin.AddBlob(large), origin.AddBlob(last));
+        await using var edge = await EdgeHost.StartAsync(origin.Url, o => o with
+        {
+            Cache = o.Cache with { MaxSize = 40 * MiB, HighWatermark = 0.9, LowWatermark = 0.5 },
+        });
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{smallDigest}");
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{largeDigest}");
+
+        // A slow client holds the large file open; it is the least recently used after the small one.
+        using var slow = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{largeDigest}", HttpCompletionOption.ResponseHeadersRead);
+        await using var slowBody = await slow.Content.ReadAsStreamAsync();
+        var head = new byte[64 * 1024];
+        await slowBody.ReadExactlyAsync(head);
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{lastDigest}");
+        await Eventually.TrueAsync(async () => await edge.MetricAsync("edge_cache_evictions_total") >= 1, "eviction runs");
+
+        var rest = await FakeOrigin.DigestOfAsync(new ConcatStream(head, slowBody));
+        Assert.Equal(largeDigest, rest);
+        Assert.True(await edge.MetricAsync("edge_cache_size_bytes") <= 40 * MiB);
+        Assert.Equal(small, await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{smallDigest}"));
+        Assert.Equal(2, origin.BlobGets(smallDigest));
+        Assert.Equal(1, origin.BlobGets(largeDigest));
+    }
+
+    /// <summary>Bytes already read followed by the rest of a stream.</summary>
+    private sealed class ConcatStream(byte[] first, Stream rest) : Stream
+    {
+        private int position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (position < first.Length)
+            {
+                var n = Math.Min(buffer.Length, first.Length - position);
+                first.AsMemory(position, n).CopyTo(buffer);
+                position += n;
+                return n;
+            }
+
+            return await rest.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

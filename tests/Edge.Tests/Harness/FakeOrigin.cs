@@ -21,6 +21,8 @@ internal sealed class FakeOrigin : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> tags = new();
     private readonly ConcurrentDictionary<string, int> blobGets = new();
     private WebApplication? app;
+    private int failures;
+    private int requests;
 
     private FakeOrigin()
     {
@@ -61,6 +63,12 @@ internal sealed class FakeOrigin : IAsyncDisposable
     /// <summary>Lets held bodies of <paramref name="digest"/> go on.</summary>
     public void Release(Digest digest) => blobs[digest.ToString()].Gate.TrySetResult();
 
+    /// <summary>The next <paramref name="count"/> requests of any kind are answered 503.</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref failures, count);
+
+    /// <summary>Requests answered so far, of any kind.</summary>
+    public int Requests => Volatile.Read(ref requests);
+
     public int BlobGets(Digest digest) => blobGets.TryGetValue(digest.ToString(), out var count) ? count : 0;
 
     public Digest AddManifest(string repository, string tag, string mediaType, byte[] payload)
@@ -93,6 +101,18 @@ internal sealed class FakeOrigin : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var web = builder.Build();
+        web.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref requests);
+            if (Interlocked.Decrement(ref failures) >= 0)
+            {
+                context.Response.StatusCode = 503;
+                return;
+            }
+
+            Interlocked.Exchange(ref failures, 0);
+            await next(context);
+        });
         web.MapGet("/v2/", (HttpContext context) => Authorize(context) ?? Results.Json(new { }));
         web.MapMethods("/v2/{**rest}", ["GET", "HEAD"], ServeAsync);
         await web.StartAsync();
