@@ -197,6 +197,7 @@ public sealed class BlobEndpointTests
         await slowBody.ReadExactlyAsync(head);
         await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{lastDigest}");
         await Eventually.TrueAsync(async () => await edge.MetricAsync("edge_cache_evictions_total") >= 1, "eviction runs");
+        Assert.True(File.Exists(Path.Combine(edge.Options.Cache.Directory, "blobs", "sha256", largeDigest.Hex[..2], largeDigest.Hex)));
 
         var rest = await FakeOrigin.DigestOfAsync(new ConcatStream(head, slowBody));
         Assert.Equal(largeDigest, rest);
