@@ -124,22 +124,29 @@ public sealed class BlobEndpointTests
         var content = FakeOrigin.RandomBytes(4 * 1024 * 1024, seed: 6);
         var wrong = (byte[])content.Clone();
         wrong[^1] ^= 0xff;
-        var digest = origin.AddBlob(content, served: wrong);
+
+        // The origin holds the last (wrong) byte back: clients are served from the growing file meanwhile.
+        var digest = origin.AddBlob(content, served: wrong, holdAt: content.Length - 1);
         await using var edge = await EdgeHost.StartAsync(origin.Url);
 
         var received = 0L;
-        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        using var response = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead);
+        var reading = Task.Run(async () =>
         {
-            using var response = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead);
             await using var body = await response.Content.ReadAsStreamAsync();
             var buffer = new byte[64 * 1024];
             int read;
             while ((read = await body.ReadAsync(buffer)) > 0)
             {
-                received += read;
+                Interlocked.Add(ref received, read);
             }
         });
-        Assert.True(received < content.Length, $"received {received} of {content.Length} bytes");
+        await Eventually.TrueAsync(() => Task.FromResult(Interlocked.Read(ref received) >= content.Length - 2 || reading.IsCompleted), "the client has what the origin sent");
+        Assert.False(reading.IsCompleted, $"the response ended before the digest was known: {reading.Exception}");
+        origin.Release(digest);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => reading);
+        Assert.True(Interlocked.Read(ref received) < content.Length, $"the client received all {content.Length} bytes");
         Assert.Equal(1, await edge.MetricAsync("edge_fills_total{result=\"failed\"}"));
 
         origin.Fix(digest, content);

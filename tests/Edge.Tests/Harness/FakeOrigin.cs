@@ -198,7 +198,7 @@ internal sealed class FakeOrigin : IAsyncDisposable
         blobGets.AddOrUpdate(digest, 1, (_, n) => n + 1);
         var held = (int)Math.Min(blob.HoldAt ?? blob.Content.Length, blob.Content.Length);
         await context.Response.Body.WriteAsync(blob.Content.AsMemory(0, held));
-        if (held < blob.Content.Length)
+        if (blob.HoldAt is not null)
         {
             await context.Response.Body.FlushAsync();
             await blob.Gate.Task;
