@@ -11,6 +11,9 @@ public static class EdgeEndpointRouteBuilderExtensions
     public static WebApplication MapEdge(this WebApplication app)
     {
         HealthEndpoints.Map(app);
+
+        // The index was rebuilt from the directory; a lowered cache.maxSize takes effect now, not at the first fill.
+        app.Services.GetRequiredService<CacheEvictor>().EvictIfNeeded();
         var blobs = app.Services.GetRequiredService<BlobEndpoint>();
         var manifests = app.Services.GetRequiredService<ManifestEndpoint>();
         var forwarder = app.Services.GetRequiredService<OriginForwarder>();
