@@ -21,6 +21,7 @@ REQUIREMENTS=(
   "apt nginx"
   "apt wrk"
   "apt openssl"
+  "apt nodejs"          # node and npm: the CloudFront cross-check runs @aws-sdk/cloudfront-signer
 )
 
 LOG_DIR=TestResults
