@@ -10,7 +10,7 @@ namespace EdgeRegistry.Integration.Tests.Harness;
 /// on a free 127.0.0.1 port, filesystem storage in a temp dir, delete enabled, optionally htpasswd Basic
 /// auth and TLS from a generated CA. Ready when <c>GET /v2/</c> answers 200 (or 401 with auth).
 /// </summary>
-public sealed class DockerRegistryProcess : IAsyncDisposable
+public sealed class DockerRegistryProcess : IAsyncDisposable, IRegistryEndpoint
 {
     private readonly TempDirectory _directory;
 

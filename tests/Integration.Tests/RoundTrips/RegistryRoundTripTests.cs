@@ -2,15 +2,16 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using EdgeRegistry.Integration.Tests.Harness;
 
-namespace EdgeRegistry.Integration.Tests.Peers;
+namespace EdgeRegistry.Integration.Tests.RoundTrips;
 
 /// <summary>
-/// The harness against the real peer: skopeo copies generated images from disk into Debian's
-/// docker-registry and back out, and the digests survive both ways.
+/// One suite, every registry: skopeo copies generated images from disk into the registry and back out,
+/// and the digests survive both ways. Debian's docker-registry runs it to prove the harness; our origin
+/// runs it to prove it behaves like the peer.
 /// </summary>
-public sealed class DockerRegistryRoundTripTests(DockerRegistryFixture fixture) : IClassFixture<DockerRegistryFixture>, IDisposable
+public abstract class RegistryRoundTripTests(IRegistryEndpoint registry) : IDisposable
 {
-    private readonly DockerRegistryProcess _registry = fixture.Registry;
+    private readonly IRegistryEndpoint _registry = registry;
     private readonly OciLayoutBuilder _layout = new();
     private readonly Skopeo _skopeo = new();
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));
@@ -157,6 +158,7 @@ public sealed class DockerRegistryRoundTripTests(DockerRegistryFixture fixture) 
 
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         _layout.Dispose();
         _skopeo.Dispose();
         _timeout.Dispose();
