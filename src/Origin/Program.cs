@@ -29,3 +29,9 @@ catch (ConfigurationException exception)
 
     return 2;
 }
+catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Kestrel's bind failure: say it in one line, not with a stack trace.
+    Console.Error.WriteLine($"cannot listen: {exception.Message}");
+    return 1;
+}
