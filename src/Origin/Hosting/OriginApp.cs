@@ -6,7 +6,9 @@ using EdgeRegistry.Origin.Maintenance;
 using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Observability;
 using EdgeRegistry.Origin.Observability.Logging;
+using EdgeRegistry.Origin.PullThrough;
 using EdgeRegistry.Origin.Storage;
+using EdgeRegistry.Origin.Upstream;
 
 namespace EdgeRegistry.Origin.Hosting;
 
@@ -26,6 +28,9 @@ internal static partial class OriginApp
         builder.Services.AddMetadata(options.Metadata);
         builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
         builder.Services.AddImageStreams(options.Http);
+        builder.Services.AddUpstream(options.Upstream);
+        builder.Services.AddImageImports();
+        builder.Services.AddPullThrough(options.Middleware.OpenShift, options.Upstream);
         builder.Services.AddRegistryApi(ApiOptions(options.Storage));
         builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
         builder.Services.AddOriginHealth();

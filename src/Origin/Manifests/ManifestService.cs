@@ -87,7 +87,9 @@ internal sealed partial class ManifestService(IMetadataStore metadata, TimeProvi
     {
         foreach (var blob in blobs)
         {
-            if (await metadata.GetLinkedBlobSizeAsync(repository, blob, cancellationToken) is null)
+            // A blob of an imported image counts too: pull-through serves it from its remote registry.
+            if (await metadata.GetLinkedBlobSizeAsync(repository, blob, cancellationToken) is null
+                && await metadata.GetRemoteBlobSizeAsync(repository, blob, cancellationToken) is null)
             {
                 throw new RegistryException(ErrorCode.ManifestBlobUnknown, $"blob {blob} is not in {repository}", new { digest = blob.ToString() });
             }

@@ -1,0 +1,395 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using EdgeRegistry.Distribution.Digests;
+using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Distribution.Remote;
+using EdgeRegistry.Origin.Metadata;
+using EdgeRegistry.Origin.Storage;
+
+namespace EdgeRegistry.Origin.PullThrough;
+
+/// <summary>
+/// The one fetch of one blob from a remote registry in this process: the candidates are tried in turn until one sends
+/// the blob; its bytes are hashed as they arrive and written to a <see cref="BlobSpool"/> that every client of the
+/// blob reads as it grows (<see cref="OpenReaderAsync"/>); once the digest is verified and, with mirroring, the blob
+/// is published in storage and linked into every repository that asked for it. Bytes that do not match never become
+/// a blob and are never handed out whole. The fill runs on its own token (bounded by the blob timeout, cancelled
+/// when the host stops), so it outlives the request that started it.
+/// </summary>
+internal sealed partial class BlobFill
+{
+    private const int ChunkSize = 256 * 1024;
+
+    private readonly Digest digest;
+    private readonly long expectedSize;
+    private readonly IReadOnlyList<RemoteCandidate> candidates;
+    private readonly RemoteRegistryClientFactory remotes;
+    private readonly IStorageDriver storage;
+    private readonly IMetadataStore metadata;
+    private readonly PullThroughSettings settings;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly TaskCompletionSource<BlobFillStart> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim spoolGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, bool> repositories = new(StringComparer.Ordinal);
+    private TaskCompletionSource progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private BlobSpool? spool;
+    private bool spoolClosed;
+    private bool published;
+    private long written;
+    private long length = -1;
+    private volatile bool verified;
+    private volatile RegistryException? failure;
+
+    /// <param name="digest">The blob.</param>
+    /// <param name="expectedSize">Its size as the manifest states it; <see cref="RemoteBlobRecord.UnknownSize"/> when it does not.</param>
+    /// <param name="repository">The repository whose request starts the fill: its upload holds the bytes, and the blob is linked there.</param>
+    /// <param name="candidates">The remote repositories to try, in order.</param>
+    public BlobFill(
+        Digest digest,
+        long expectedSize,
+        string repository,
+        IReadOnlyList<RemoteCandidate> candidates,
+        RemoteRegistryClientFactory remotes,
+        IStorageDriver storage,
+        IMetadataStore metadata,
+        PullThroughSettings settings,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        this.digest = digest;
+        this.expectedSize = expectedSize;
+        this.candidates = candidates;
+        this.remotes = remotes;
+        this.storage = storage;
+        this.metadata = metadata;
+        this.settings = settings;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        Repository = repository;
+        repositories[repository] = true;
+    }
+
+    /// <summary>The repository whose request started the fill.</summary>
+    public string Repository { get; }
+
+    /// <summary>Completes when a candidate has started sending the blob; faults with the reason when none could.</summary>
+    public Task<BlobFillStart> Started => started.Task;
+
+    /// <summary>Completes (never faults) when the fill has ended: published and linked, or failed and cleaned up.</summary>
+    public Task Finished => finished.Task;
+
+    /// <summary>True once the blob is in storage and linked into the repositories of the fill.</summary>
+    public bool Stored { get; private set; }
+
+    /// <summary>The failure that ended the fill, or null.</summary>
+    public RegistryException? Failure => failure;
+
+    /// <summary>True once every byte has arrived and matched the digest.</summary>
+    public bool IsVerified => verified;
+
+    /// <summary>The blob's size in bytes, once <see cref="Started"/> has completed.</summary>
+    public long Length => Volatile.Read(ref length);
+
+    /// <summary>
+    /// How many bytes readers may read: all of them once verified, else those written but the last one, so that a
+    /// blob is never handed out whole before its digest is known to match.
+    /// </summary>
+    public long Available => verified ? Length : Math.Min(Volatile.Read(ref written), Length - 1);
+
+    /// <summary>Completes at the fill's next progress (bytes written, verified, failed); readers take it before reading the state.</summary>
+    public Task Progress => Volatile.Read(ref progress).Task;
+
+    /// <summary>Starts the fill in the background with its own lifetime, cancelled by <paramref name="hostStopping"/>.</summary>
+    public void Start(CancellationToken hostStopping) =>
+        _ = Task.Run(() => RunAsync(hostStopping), CancellationToken.None);
+
+    /// <summary>Links the blob into <paramref name="repository"/> too once it is stored (another repository of the same blob joined).</summary>
+    public void AddRepository(string repository) => repositories.TryAdd(repository, true);
+
+    /// <summary>
+    /// A reader of the spool from its start, after <see cref="Started"/>; null when the fill is past its spool (the
+    /// blob is then in storage, see <see cref="Stored"/>, or the fill failed).
+    /// </summary>
+    public async Task<BlobFillReader?> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        await spoolGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (spoolClosed || spool is null)
+            {
+                return null;
+            }
+
+            var file = new FileStream(spool.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous);
+            return new BlobFillReader(this, file);
+        }
+        finally
+        {
+            spoolGate.Release();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken hostStopping)
+    {
+        // The fetch and the copy into storage outlive the request that started them (a client that disconnects must
+        // not leave the next one without the blob): their own token, bounded by the blob timeout.
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
+        lifetime.CancelAfter(settings.BlobTimeout);
+        var token = lifetime.Token;
+        RemoteBlob? blob = null;
+        var outcome = "failed";
+        try
+        {
+            (blob, var source) = await OpenAsync(token);
+            Volatile.Write(ref length, blob.Length ?? expectedSize);
+            spool = await BlobSpool.CreateAsync(storage, metadata, Repository, settings.Mirror, settings.SpoolDirectory, timeProvider, token);
+            started.TrySetResult(new BlobFillStart(Length, source));
+            Log.FillStarted(logger, digest.ToString(), source.ToString(), Length, Repository);
+
+            await CopyAsync(blob, source, token);
+            verified = true;
+            Signal();
+            if (settings.Mirror)
+            {
+                await CloseSpoolAsync(publish: true, token);
+                foreach (var repository in repositories.Keys)
+                {
+                    await metadata.LinkBlobAsync(repository, digest, Length, token);
+                }
+
+                Stored = true;
+                outcome = "stored";
+                Log.FillStored(logger, digest.ToString(), Length, string.Join(", ", repositories.Keys));
+            }
+            else
+            {
+                outcome = "streamed";
+            }
+        }
+        catch (Exception exception)
+        {
+            failure = Describe(exception, token, hostStopping);
+            outcome = failure.Error == ErrorCode.Unavailable ? "unavailable" : "failed";
+            started.TrySetException(failure);
+            Signal();
+        }
+        finally
+        {
+            if (blob is not null)
+            {
+                await blob.DisposeAsync();
+            }
+
+            try
+            {
+                await CloseSpoolAsync(publish: false, CancellationToken.None);
+                if (spool is not null && !published)
+                {
+                    // Readers that have the file open keep reading it; nothing unverified or unpublished stays behind.
+                    await spool.DiscardAsync();
+                }
+            }
+            catch (Exception exception)
+            {
+                Log.CleanupFailed(logger, digest.ToString(), exception);
+            }
+
+            PullThroughMetrics.Fills.WithLabels(outcome).Inc();
+            finished.TrySetResult();
+        }
+    }
+
+    /// <summary>Opens the blob at the first candidate that has it; the most telling failure when none does.</summary>
+    private async Task<(RemoteBlob Blob, RemoteCandidate Source)> OpenAsync(CancellationToken cancellationToken)
+    {
+        var failures = new List<RegistryException>();
+        foreach (var candidate in candidates)
+        {
+            RemoteBlob? blob = null;
+            try
+            {
+                blob = await remotes.GetClient(candidate.Registry).OpenBlobAsync(candidate.Repository, digest, null, cancellationToken);
+                if (expectedSize >= 0 && blob.Length is { } sent && sent != expectedSize)
+                {
+                    throw new RegistryException(
+                        ErrorCode.SizeInvalid,
+                        $"registry {candidate.Registry} announced {sent} bytes for blob {digest}, whose manifest says {expectedSize}",
+                        new { registry = candidate.Registry, expected = expectedSize, announced = sent });
+                }
+
+                if (blob.Length is null && expectedSize < 0)
+                {
+                    throw new RegistryException(ErrorCode.Unavailable, $"registry {candidate.Registry} did not state the size of blob {digest}", new { registry = candidate.Registry });
+                }
+
+                return (blob, candidate);
+            }
+            catch (Exception exception) when (exception is RegistryException or ArgumentException or InvalidDataException)
+            {
+                if (blob is not null)
+                {
+                    await blob.DisposeAsync();
+                }
+
+                var error = exception as RegistryException
+                    ?? new RegistryException(ErrorCode.Unavailable, $"registry {candidate.Registry} cannot be used: {exception.Message}", new { registry = candidate.Registry });
+                failures.Add(error);
+                Log.CandidateFailed(logger, digest.ToString(), candidate.ToString(), error.Error.Code, error.Message);
+            }
+        }
+
+        // A registry that is down or refused tells the client more than the others' "not here".
+        return failures.FirstOrDefault(f => f.Error != ErrorCode.BlobUnknown && f.Error != ErrorCode.NameUnknown) is { } telling
+            ? throw telling
+            : throw new RegistryException(
+                ErrorCode.BlobUnknown,
+                $"blob {digest} is at none of the remote registries of {Repository}: {string.Join(", ", candidates)}",
+                new { digest = digest.ToString(), candidates = candidates.Select(c => c.ToString()).ToArray() });
+    }
+
+    /// <summary>Copies the remote's body into the spool, chunk by chunk, signalling readers after each; the digest is checked at the end.</summary>
+    private async Task CopyAsync(RemoteBlob blob, RemoteCandidate source, CancellationToken cancellationToken)
+    {
+        if (!blob.IsVerified)
+        {
+            throw new RegistryException(ErrorCode.Unknown, $"registry {source.Registry} answered a partial blob {digest}");
+        }
+
+        // A remote that stops sending mid-blob holds nobody for longer than the stall timeout.
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            while (true)
+            {
+                var filled = 0;
+                int read;
+                do
+                {
+                    stall.CancelAfter(settings.StallTimeout);
+                    try
+                    {
+                        read = await blob.Content.ReadAsync(buffer.AsMemory(filled, ChunkSize - filled), stall.Token);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw new RegistryException(ErrorCode.Unavailable, $"registry {source.Registry} stopped sending blob {digest}", new { registry = source.Registry });
+                    }
+
+                    filled += read;
+                }
+                while (read > 0 && filled < ChunkSize);
+
+                if (filled > 0)
+                {
+                    if (Volatile.Read(ref written) + filled > Length)
+                    {
+                        throw new DigestMismatchException(digest, null, Length, Volatile.Read(ref written) + filled);
+                    }
+
+                    await spool!.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+                    Volatile.Write(ref written, Volatile.Read(ref written) + filled);
+                    PullThroughMetrics.UpstreamBytes.Inc(filled);
+                    Signal();
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (Volatile.Read(ref written) != Length)
+        {
+            throw new DigestMismatchException(digest, null, Length, Volatile.Read(ref written));
+        }
+    }
+
+    /// <summary>
+    /// Ends the spool under the gate, so that no reader opens it afterwards, and publishes it when asked (the fill
+    /// succeeded and mirrors). Readers that have it open keep reading.
+    /// </summary>
+    private async Task CloseSpoolAsync(bool publish, CancellationToken cancellationToken)
+    {
+        await spoolGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (spoolClosed)
+            {
+                return;
+            }
+
+            spoolClosed = true;
+            if (publish && spool is not null)
+            {
+                await spool.PublishAsync(digest, cancellationToken);
+                published = true;
+            }
+        }
+        finally
+        {
+            spoolGate.Release();
+        }
+    }
+
+    private void Signal() => Interlocked.Exchange(ref progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    private RegistryException Describe(Exception exception, CancellationToken token, CancellationToken hostStopping)
+    {
+        switch (exception)
+        {
+            case RegistryException registry:
+                return registry;
+            case DigestMismatchException mismatch:
+                Log.DigestMismatch(logger, digest.ToString(), Repository, mismatch.Message);
+                return mismatch.ToRegistryException();
+            case OperationCanceledException when hostStopping.IsCancellationRequested:
+                return new RegistryException(ErrorCode.Unavailable, "the registry is shutting down");
+            case OperationCanceledException when token.IsCancellationRequested:
+                return new RegistryException(ErrorCode.Unavailable, $"blob {digest} did not arrive within {settings.BlobTimeout}", new { digest = digest.ToString() });
+            case IOException or HttpRequestException:
+                Log.TransferFailed(logger, digest.ToString(), exception.Message);
+                return new RegistryException(ErrorCode.Unavailable, $"fetching blob {digest} from its remote registry failed", new { digest = digest.ToString() });
+            case StorageException:
+                Log.StorageFailed(logger, digest.ToString(), exception);
+                return new RegistryException(ErrorCode.Unavailable, "storage is unavailable, retry later");
+            default:
+                Log.Unexpected(logger, digest.ToString(), exception);
+                return new RegistryException(ErrorCode.Unknown);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1600, Level = LogLevel.Information, Message = "Pull-through of {Digest} from {Source} ({Size} bytes) for {Repository}")]
+        public static partial void FillStarted(ILogger logger, string digest, string source, long size, string repository);
+
+        [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "Pull-through of {Digest} stored ({Size} bytes), linked in {Repositories}")]
+        public static partial void FillStored(ILogger logger, string digest, long size, string repositories);
+
+        [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Pull-through of {Digest}: candidate {Candidate} failed with {Code}: {Reason}")]
+        public static partial void CandidateFailed(ILogger logger, string digest, string candidate, string code, string reason);
+
+        [LoggerMessage(EventId = 1603, Level = LogLevel.Warning, Message = "Pull-through of {Digest} for {Repository}: the remote's bytes do not match ({Reason}); nothing was stored")]
+        public static partial void DigestMismatch(ILogger logger, string digest, string repository, string reason);
+
+        [LoggerMessage(EventId = 1604, Level = LogLevel.Warning, Message = "Pull-through of {Digest} broke off: {Reason}")]
+        public static partial void TransferFailed(ILogger logger, string digest, string reason);
+
+        [LoggerMessage(EventId = 1605, Level = LogLevel.Error, Message = "Pull-through of {Digest}: storage failed")]
+        public static partial void StorageFailed(ILogger logger, string digest, Exception exception);
+
+        [LoggerMessage(EventId = 1606, Level = LogLevel.Error, Message = "Pull-through of {Digest} failed unexpectedly")]
+        public static partial void Unexpected(ILogger logger, string digest, Exception exception);
+
+        [LoggerMessage(EventId = 1607, Level = LogLevel.Warning, Message = "Pull-through of {Digest}: cleaning up its upload failed")]
+        public static partial void CleanupFailed(ILogger logger, string digest, Exception exception);
+    }
+}
