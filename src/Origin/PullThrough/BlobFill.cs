@@ -35,8 +35,12 @@ internal sealed partial class BlobFill
     private readonly ConcurrentDictionary<string, bool> repositories = new(StringComparer.Ordinal);
     private TaskCompletionSource progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BlobSpool? spool;
+    private readonly Lock interestLock = new();
     private bool spoolClosed;
     private bool published;
+    private int interest;
+    private bool keptForInterest;
+    private int discarded;
     private long written;
     private long length = -1;
     private volatile bool verified;
@@ -105,6 +109,35 @@ internal sealed partial class BlobFill
     public void Start(CancellationToken hostStopping) =>
         _ = Task.Run(() => RunAsync(hostStopping), CancellationToken.None);
 
+    /// <summary>
+    /// Records that a request is about to read this fill: until it has opened its reader or given up
+    /// (<see cref="ReleaseInterestAsync"/>), a fill that does not mirror keeps its spool after it ends, so that a
+    /// small blob that arrives before its requester opens the spool is not fetched again.
+    /// </summary>
+    public void AddInterest()
+    {
+        lock (interestLock)
+        {
+            interest++;
+        }
+    }
+
+    /// <summary>Ends what <see cref="AddInterest"/> began; the last one removes a spool kept for it.</summary>
+    public async ValueTask ReleaseInterestAsync()
+    {
+        bool discard;
+        lock (interestLock)
+        {
+            interest--;
+            discard = keptForInterest && interest == 0;
+        }
+
+        if (discard)
+        {
+            await DiscardSpoolAsync();
+        }
+    }
+
     /// <summary>Links the blob into <paramref name="repository"/> too once it is stored (another repository of the same blob joined).</summary>
     public void AddRepository(string repository) => repositories.TryAdd(repository, true);
 
@@ -153,7 +186,7 @@ internal sealed partial class BlobFill
             Signal();
             if (settings.Mirror)
             {
-                await CloseSpoolAsync(publish: true, token);
+                await PublishSpoolAsync(token);
                 foreach (var repository in repositories.Keys)
                 {
                     await metadata.LinkBlobAsync(repository, digest, Length, token);
@@ -182,18 +215,20 @@ internal sealed partial class BlobFill
                 await blob.DisposeAsync();
             }
 
-            try
+            if (!published)
             {
-                await CloseSpoolAsync(publish: false, CancellationToken.None);
-                if (spool is not null && !published)
+                bool keep;
+                lock (interestLock)
                 {
-                    // Readers that have the file open keep reading it; nothing unverified or unpublished stays behind.
-                    await spool.DiscardAsync();
+                    // A verified blob that is not mirrored stays readable for the requests already waiting on it.
+                    keep = failure is null && interest > 0;
+                    keptForInterest = keep;
                 }
-            }
-            catch (Exception exception)
-            {
-                Log.CleanupFailed(logger, digest.ToString(), exception);
+
+                if (!keep)
+                {
+                    await DiscardSpoolAsync();
+                }
             }
 
             PullThroughMetrics.Fills.WithLabels(outcome).Inc();
@@ -313,29 +348,52 @@ internal sealed partial class BlobFill
     }
 
     /// <summary>
-    /// Ends the spool under the gate, so that no reader opens it afterwards, and publishes it when asked (the fill
-    /// succeeded and mirrors). Readers that have it open keep reading.
+    /// Closes the spool to new readers (under the gate, so none opens it while it moves) and publishes it as the blob.
+    /// Readers that have it open keep reading.
     /// </summary>
-    private async Task CloseSpoolAsync(bool publish, CancellationToken cancellationToken)
+    private async Task PublishSpoolAsync(CancellationToken cancellationToken)
     {
         await spoolGate.WaitAsync(CancellationToken.None);
         try
         {
-            if (spoolClosed)
-            {
-                return;
-            }
-
             spoolClosed = true;
-            if (publish && spool is not null)
-            {
-                await spool.PublishAsync(digest, cancellationToken);
-                published = true;
-            }
+            await spool!.PublishAsync(digest, cancellationToken);
+            published = true;
         }
         finally
         {
             spoolGate.Release();
+        }
+    }
+
+    /// <summary>Closes the spool to new readers and removes what it left; readers that have it open keep reading it. Once.</summary>
+    private async Task DiscardSpoolAsync()
+    {
+        if (Interlocked.Exchange(ref discarded, 1) != 0)
+        {
+            return;
+        }
+
+        await spoolGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            spoolClosed = true;
+        }
+        finally
+        {
+            spoolGate.Release();
+        }
+
+        try
+        {
+            if (spool is not null)
+            {
+                await spool.DiscardAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            Log.CleanupFailed(logger, digest.ToString(), exception);
         }
     }
 

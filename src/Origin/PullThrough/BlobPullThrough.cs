@@ -76,9 +76,12 @@ internal sealed class BlobPullThrough(
 
             var fill = GetOrStart(repository, digest, size.Value, list);
             BlobFillStart start;
+            BlobFillReader? reader;
             try
             {
                 start = await fill.Started.WaitAsync(cancellationToken);
+                fill.AddRepository(repository);
+                reader = await fill.OpenReaderAsync(cancellationToken);
             }
             catch (RegistryException)
             {
@@ -86,9 +89,11 @@ internal sealed class BlobPullThrough(
                 candidates.Invalidate(repository);
                 throw;
             }
+            finally
+            {
+                await fill.ReleaseInterestAsync();
+            }
 
-            fill.AddRepository(repository);
-            var reader = await fill.OpenReaderAsync(cancellationToken);
             if (reader is null)
             {
                 // The fill is past its spool: once it ends the blob is in storage, or it failed, or it did not mirror.
@@ -132,10 +137,12 @@ internal sealed class BlobPullThrough(
             if (fills.TryGetValue(digest, out var running) && !running.Finished.IsCompleted)
             {
                 PullThroughMetrics.SharedRequests.Inc();
+                running.AddInterest();
                 return running;
             }
 
             var fill = new BlobFill(digest, size, repository, list, remotes, storage, metadata, settings, timeProvider, logger);
+            fill.AddInterest();
             fills[digest] = fill;
             _ = fill.Finished.ContinueWith(
                 _ =>
