@@ -480,7 +480,7 @@ internal sealed class AdminCommand
 
         if (IsRemote(sourceText))
         {
-            await ImportAsync(RemoteImage(sourceText), destination.Repository, tag, cancellationToken);
+            await ImportAsync(RemoteImage(sourceText, requireRegistry: true), destination.Repository, tag, cancellationToken);
             return;
         }
 
@@ -558,8 +558,12 @@ internal sealed class AdminCommand
         return first.Contains('.') || first.Contains(':') || first == "localhost";
     }
 
-    private static ImageReference RemoteImage(string text) =>
-        IsRemote(text) && ImageReference.TryParse(text, out var reference)
+    /// <summary>
+    /// <paramref name="text"/> as an image on a registry; a name without a registry (<c>busybox</c>) is Docker Hub's,
+    /// as for docker pull, unless <paramref name="requireRegistry"/> (tag's SOURCE, where such a name is a stream).
+    /// </summary>
+    private static ImageReference RemoteImage(string text, bool requireRegistry = false) =>
+        (!requireRegistry || IsRemote(text)) && ImageReference.TryParse(text, out var reference)
             ? reference
             : throw new AdminUsageException($"\"{text}\" is not an image on a registry (registry.example.com/repository[:tag|@digest], docker.io/library/busybox:latest)");
 
