@@ -308,8 +308,9 @@ public sealed class RemoteRegistryClient : IDisposable
         var tags = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? path = $"v2/{name}/tags/list";
-        // A registry that links a page to itself must not hold the caller forever.
-        for (var pages = 0; path is not null && tags.Count < limit && pages < 1000; pages++)
+        // A registry that links back to a page it sent must not hold the caller forever.
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        while (path is not null && tags.Count < limit && visited.Add(path))
         {
             using var response = await SendAsync(HttpMethod.Get, path, name, null, cancellationToken).ConfigureAwait(false);
             await EnsureSuccessAsync(response, ErrorCode.NameUnknown, what, cancellationToken).ConfigureAwait(false);
@@ -386,7 +387,9 @@ public sealed class RemoteRegistryClient : IDisposable
             }
 
             var target = value[(open + 1)..close];
-            if (Uri.TryCreate(target, UriKind.Absolute, out var absolute))
+            // Only an http(s) URL is absolute here: on Unix "/v2/..." would parse as an absolute file URI.
+            if ((target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                && Uri.TryCreate(target, UriKind.Absolute, out var absolute))
             {
                 target = absolute.PathAndQuery;
             }
