@@ -30,7 +30,7 @@ internal static partial class OriginApp
         builder.Services.AddImageStreams(options.Http);
         builder.Services.AddUpstream(options.Upstream);
         builder.Services.AddImageImports();
-        builder.Services.AddPullThrough(options.Middleware.OpenShift, options.Upstream);
+        builder.Services.AddPullThrough(options.Middleware.OpenShift, options.Upstream, options.Storage.Maintenance.ReadOnly);
         builder.Services.AddRegistryApi(ApiOptions(options.Storage));
         builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
         builder.Services.AddOriginHealth();

@@ -203,12 +203,26 @@ internal sealed partial class BlobFill
         }
         catch (Exception exception)
         {
-            failure = Describe(exception, token, hostStopping);
-            outcome = failure.Error == ErrorCode.Unavailable ? "unavailable" : "failed";
-            started.TrySetException(failure);
-            Signal();
+            var error = Describe(exception, token, hostStopping);
+            outcome = error.Error == ErrorCode.Unavailable ? "unavailable" : "failed";
+            if (!verified)
+            {
+                // Once verified, readers have good bytes to finish with: only storing failed, which a later request retries.
+                failure = error;
+                started.TrySetException(error);
+                Signal();
+            }
         }
         finally
+        {
+            await FinishAsync(blob, outcome);
+        }
+    }
+
+    /// <summary>Releases the remote's response and what the spool left, then reports the end; never throws.</summary>
+    private async Task FinishAsync(RemoteBlob? blob, string outcome)
+    {
+        try
         {
             if (blob is not null)
             {
@@ -230,7 +244,13 @@ internal sealed partial class BlobFill
                     await DiscardSpoolAsync();
                 }
             }
-
+        }
+        catch (Exception exception)
+        {
+            Log.CleanupFailed(logger, digest.ToString(), exception);
+        }
+        finally
+        {
             PullThroughMetrics.Fills.WithLabels(outcome).Inc();
             finished.TrySetResult();
         }

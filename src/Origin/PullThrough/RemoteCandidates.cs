@@ -88,9 +88,9 @@ internal sealed class RemoteCandidates(IMetadataStore metadata, RemoteRegistryCl
         {
             insecure = remotes.GetClient(image.Registry).IsInsecure;
         }
-        catch (RegistryException)
+        catch (Exception exception) when (exception is RegistryException or ArgumentException or InvalidDataException)
         {
-            // Off the allowlist (or malformed): kept, so that trying it answers DENIED naming the registry.
+            // Off the allowlist, or unusable: kept, so that trying it answers why (DENIED naming the registry...).
             insecure = false;
         }
 

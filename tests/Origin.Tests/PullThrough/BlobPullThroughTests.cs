@@ -230,6 +230,23 @@ public sealed class BlobPullThroughTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_ReadOnlyMode_ServedButNotKept()
+    {
+        await using var origin = await PullThroughTestOrigin.StartAsync(
+            _remote,
+            environment: new Dictionary<string, string> { ["REGISTRY_STORAGE_MAINTENANCE_READONLY_ENABLED"] = "true" });
+        var image = _remote.AddImage("library/busybox", "latest", 30_000);
+        await ImportAsync(origin, "docker.io/library/busybox:latest");
+        var layer = image.Blobs.Single(b => b.Value.Length == 30_000);
+
+        Assert.Equal(layer.Value, await GetBytesAsync(origin, layer.Key));
+        await Eventually(() => origin.PullThrough.ActiveFills == 0);
+
+        Assert.False(File.Exists(origin.BlobFile(layer.Key)));
+        Assert.Empty(origin.LeftoverUploads());
+    }
+
+    [Fact]
     public async Task Get_BlobNotImportedHere_BlobUnknownEvenWhenAnotherStreamHasIt()
     {
         await using var origin = await PullThroughTestOrigin.StartAsync(_remote);

@@ -57,13 +57,14 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
     /// <summary>
     /// Starts an origin whose <c>upstream</c> section aliases <c>docker.io</c> to <paramref name="remote"/> (listed as
     /// insecure: it is plain HTTP), with fast retries, plus <paramref name="extraUpstream"/> lines and an optional
-    /// <c>middleware</c> section (<paramref name="middlewareYaml"/>).
+    /// <c>middleware</c> section (<paramref name="middlewareYaml"/>) and <c>REGISTRY_*</c> overrides (<paramref name="environment"/>).
     /// </summary>
     public static async Task<PullThroughTestOrigin> StartAsync(
         FakeRemoteRegistry remote,
         string? extraUpstream = null,
         string? middlewareYaml = null,
-        FakeTimeProvider? clock = null)
+        FakeTimeProvider? clock = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = Directory.CreateTempSubdirectory("edgeregistry-pullthrough-").FullName;
         var yaml = new StringBuilder()
@@ -91,7 +92,7 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
             yaml.AppendLine(middlewareYaml);
         }
 
-        var options = OriginConfigurationLoader.LoadYaml(yaml.ToString(), "test", new Dictionary<string, string>());
+        var options = OriginConfigurationLoader.LoadYaml(yaml.ToString(), "test", environment ?? new Dictionary<string, string>());
         var logs = new CapturingLoggerProvider();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -106,7 +107,7 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
         builder.Services.AddImageStreams(options.Http);
         builder.Services.AddUpstream(options.Upstream);
         builder.Services.AddImageImports();
-        builder.Services.AddPullThrough(options.Middleware.OpenShift, options.Upstream);
+        builder.Services.AddPullThrough(options.Middleware.OpenShift, options.Upstream, options.Storage.Maintenance.ReadOnly);
         builder.Services.AddRegistryApi(new RegistryApiOptions { DeleteEnabled = true });
         var app = builder.Build();
         app.UseRegistryApi();
