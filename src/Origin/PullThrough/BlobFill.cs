@@ -33,9 +33,9 @@ internal sealed partial class BlobFill
     private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim spoolGate = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> repositories = new(StringComparer.Ordinal);
+    private readonly Lock interestLock = new();
     private TaskCompletionSource progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BlobSpool? spool;
-    private readonly Lock interestLock = new();
     private bool spoolClosed;
     private bool published;
     private int interest;

@@ -52,8 +52,13 @@ internal sealed class BlobPullThrough(
         {
             if (await StoredSizeAsync(digest, cancellationToken) is { } stored && (size < 0 || stored == size))
             {
-                // The bytes are here (mirrored through this or another repository, or pushed): served as a local blob.
-                await metadata.LinkBlobAsync(repository, digest, stored, cancellationToken);
+                // The bytes are here (mirrored through this or another repository, or pushed): served as a local blob,
+                // and linked unless this process keeps nothing (mirroring off, read-only).
+                if (settings.Mirror)
+                {
+                    await metadata.LinkBlobAsync(repository, digest, stored, cancellationToken);
+                }
+
                 await sender.SendAsync(context, digest, stored, cancellationToken);
                 return true;
             }

@@ -1,7 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using EdgeRegistry.Origin.Access;
+using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Tests.PullThrough;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeRegistry.Origin.Tests.ImageStreams;
 
@@ -110,6 +114,28 @@ public sealed class ImageStreamImportEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_CallerWithoutPushInTheProject_RefusedBeforeFetching()
+    {
+        await using var origin = await PullThroughTestOrigin.StartAsync(_remote, extraYaml: "auth:\n  openshift:\n    realm: openshift");
+        _remote.AddImage("library/busybox", "latest", 1_000);
+        var store = origin.Services.GetRequiredService<IAccessStore>();
+        await store.CreateProjectAsync("team", isPublic: true, CancellationToken.None);
+        var viewer = await UserAsync(origin, "viewer", "registry-viewer");
+        var builder = await UserAsync(origin, "builder", "system:image-builder");
+        const string Body = """{"metadata":{"name":"busybox"},"spec":{"images":[{"from":{"kind":"DockerImage","name":"docker.io/library/busybox:latest"}}]}}""";
+
+        using var anonymous = await PostAsync(origin, "imagestreamimports", Body);
+        using var denied = await PostAsync(origin, "imagestreamimports", Body, viewer);
+        var before = await origin.Metadata.RepositoryExistsAsync("team/busybox", CancellationToken.None);
+        using var allowed = await PostAsync(origin, "imagestreamimports", Body, builder);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.False(before);
+        Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
+    }
+
+    [Fact]
     public async Task Tag_FromDockerImage_ImportsIntoTheStreamTag()
     {
         await using var origin = await PullThroughTestOrigin.StartAsync(_remote);
@@ -124,6 +150,25 @@ public sealed class ImageStreamImportEndpointsTests : IAsyncLifetime
         Assert.Equal($"docker.io/library/busybox@{image.Digest}", body.RootElement.GetProperty("image").GetProperty("dockerImageReference").GetString());
     }
 
-    private static Task<HttpResponseMessage> PostAsync(PullThroughTestOrigin origin, string resource, string json) =>
-        origin.Client.PostAsync($"{Api}/{resource}", new StringContent(json, Encoding.UTF8, "application/json"));
+    private static Task<HttpResponseMessage> PostAsync(PullThroughTestOrigin origin, string resource, string json, string? token = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Api}/{resource}") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"any:{token}")));
+        }
+
+        return origin.Client.SendAsync(request);
+    }
+
+    /// <summary>A user with <c>system:registry</c> and <paramref name="role"/> in the project team; returns an access token.</summary>
+    private static async Task<string> UserAsync(PullThroughTestOrigin origin, string user, string role)
+    {
+        var store = origin.Services.GetRequiredService<IAccessStore>();
+        await store.CreateUserAsync(user, null, CancellationToken.None);
+        await store.AddClusterRoleAsync(user, "system:registry", CancellationToken.None);
+        await store.AddProjectRoleAsync("team", user, role, CancellationToken.None);
+        var (token, _) = await origin.Services.GetRequiredService<AccessTokenService>().MintAsync(user, null, "test", CancellationToken.None);
+        return token;
+    }
 }

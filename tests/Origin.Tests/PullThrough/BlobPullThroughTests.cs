@@ -199,7 +199,7 @@ public sealed class BlobPullThroughTests : IAsyncLifetime
     {
         await using var origin = await PullThroughTestOrigin.StartAsync(
             _remote,
-            middlewareYaml: "middleware:\n  repository:\n    - name: openshift\n      options:\n        pullthrough: false");
+            extraYaml: "middleware:\n  repository:\n    - name: openshift\n      options:\n        pullthrough: false");
         var image = _remote.AddImage("library/busybox", "latest", 10_000);
         await ImportAsync(origin, "docker.io/library/busybox:latest");
 
@@ -215,7 +215,7 @@ public sealed class BlobPullThroughTests : IAsyncLifetime
     {
         await using var origin = await PullThroughTestOrigin.StartAsync(
             _remote,
-            middlewareYaml: "middleware:\n  repository:\n    - name: openshift\n      options:\n        mirrorpullthrough: false");
+            extraYaml: "middleware:\n  repository:\n    - name: openshift\n      options:\n        mirrorpullthrough: false");
         var image = _remote.AddImage("library/busybox", "latest", 30_000);
         await ImportAsync(origin, "docker.io/library/busybox:latest");
         var layer = image.Blobs.Single(b => b.Value.Length == 30_000);

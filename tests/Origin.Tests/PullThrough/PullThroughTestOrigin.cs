@@ -56,13 +56,13 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
 
     /// <summary>
     /// Starts an origin whose <c>upstream</c> section aliases <c>docker.io</c> to <paramref name="remote"/> (listed as
-    /// insecure: it is plain HTTP), with fast retries, plus <paramref name="extraUpstream"/> lines and an optional
-    /// <c>middleware</c> section (<paramref name="middlewareYaml"/>) and <c>REGISTRY_*</c> overrides (<paramref name="environment"/>).
+    /// insecure: it is plain HTTP), with fast retries, plus <paramref name="extraUpstream"/> lines, other top-level
+    /// sections such as <c>middleware</c> or <c>auth</c> (<paramref name="extraYaml"/>) and <c>REGISTRY_*</c> overrides (<paramref name="environment"/>).
     /// </summary>
     public static async Task<PullThroughTestOrigin> StartAsync(
         FakeRemoteRegistry remote,
         string? extraUpstream = null,
-        string? middlewareYaml = null,
+        string? extraYaml = null,
         FakeTimeProvider? clock = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -87,9 +87,9 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
             yaml.AppendLine(extraUpstream);
         }
 
-        if (middlewareYaml is not null)
+        if (extraYaml is not null)
         {
-            yaml.AppendLine(middlewareYaml);
+            yaml.AppendLine(extraYaml);
         }
 
         var options = OriginConfigurationLoader.LoadYaml(yaml.ToString(), "test", environment ?? new Dictionary<string, string>());
@@ -111,6 +111,7 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
         builder.Services.AddRegistryApi(new RegistryApiOptions { DeleteEnabled = true });
         var app = builder.Build();
         app.UseRegistryApi();
+        app.UseOpenShiftAccess();
         app.UseImageStreamApi();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
