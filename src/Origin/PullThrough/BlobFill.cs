@@ -122,8 +122,11 @@ internal sealed partial class BlobFill
         }
     }
 
-    /// <summary>Ends what <see cref="AddInterest"/> began; the last one removes a spool kept for it.</summary>
-    public async ValueTask ReleaseInterestAsync()
+    /// <summary>
+    /// Ends what <see cref="AddInterest"/> began; the last one removes a spool kept for it. Nothing may stay behind:
+    /// pass a token that outlives the request (<see cref="CancellationToken.None"/> from a request's cleanup).
+    /// </summary>
+    public async ValueTask ReleaseInterestAsync(CancellationToken cancellationToken)
     {
         bool discard;
         lock (interestLock)
@@ -134,7 +137,7 @@ internal sealed partial class BlobFill
 
         if (discard)
         {
-            await DiscardSpoolAsync();
+            await DiscardSpoolAsync(cancellationToken);
         }
     }
 
@@ -215,12 +218,13 @@ internal sealed partial class BlobFill
         }
         finally
         {
-            await FinishAsync(blob, outcome);
+            // Its own token: the cleanup must happen however the fill ended.
+            await FinishAsync(blob, outcome, CancellationToken.None);
         }
     }
 
     /// <summary>Releases the remote's response and what the spool left, then reports the end; never throws.</summary>
-    private async Task FinishAsync(RemoteBlob? blob, string outcome)
+    private async Task FinishAsync(RemoteBlob? blob, string outcome, CancellationToken cancellationToken)
     {
         try
         {
@@ -241,7 +245,7 @@ internal sealed partial class BlobFill
 
                 if (!keep)
                 {
-                    await DiscardSpoolAsync();
+                    await DiscardSpoolAsync(cancellationToken);
                 }
             }
         }
@@ -387,7 +391,7 @@ internal sealed partial class BlobFill
     }
 
     /// <summary>Closes the spool to new readers and removes what it left; readers that have it open keep reading it. Once.</summary>
-    private async Task DiscardSpoolAsync()
+    private async Task DiscardSpoolAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref discarded, 1) != 0)
         {
@@ -408,7 +412,7 @@ internal sealed partial class BlobFill
         {
             if (spool is not null)
             {
-                await spool.DiscardAsync();
+                await spool.DiscardAsync(cancellationToken);
             }
         }
         catch (Exception exception)

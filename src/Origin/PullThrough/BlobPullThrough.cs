@@ -96,7 +96,8 @@ internal sealed class BlobPullThrough(
             }
             finally
             {
-                await fill.ReleaseInterestAsync();
+                // Not the request's token: a spool kept for this request is removed even when its client went away.
+                await fill.ReleaseInterestAsync(CancellationToken.None);
             }
 
             if (reader is null)

@@ -96,7 +96,8 @@ internal sealed class BlobSpool
 
             if (session is not null)
             {
-                await DeleteUploadAsync(storage, metadata, session);
+                // The cleanup runs to its end whatever ended the creation.
+                await DeleteUploadAsync(storage, metadata, session, CancellationToken.None);
             }
 
             throw;
@@ -145,7 +146,7 @@ internal sealed class BlobSpool
             await storage.MoveAsync(uploadPath, StoragePaths.BlobData(digest), cancellationToken);
         }
 
-        await DeleteUploadAsync(storage, metadata, session);
+        await DeleteUploadAsync(storage, metadata, session, cancellationToken);
         if (isTemporary)
         {
             TryDelete(Path);
@@ -156,14 +157,14 @@ internal sealed class BlobSpool
     /// Removes whatever the spool left (the temporary file, the unpublished upload and its row). Readers that have the
     /// file open keep reading it. Safe to call after <see cref="PublishAsync"/> and more than once.
     /// </summary>
-    public async Task DiscardAsync()
+    public async Task DiscardAsync(CancellationToken cancellationToken)
     {
         await CloseFileAsync();
         if (writer is not null)
         {
             try
             {
-                await writer.CancelAsync(CancellationToken.None);
+                await writer.CancelAsync(cancellationToken);
             }
             catch (InvalidOperationException)
             {
@@ -178,7 +179,7 @@ internal sealed class BlobSpool
 
         if (session is not null)
         {
-            await DeleteUploadAsync(storage, metadata, session);
+            await DeleteUploadAsync(storage, metadata, session, cancellationToken);
         }
     }
 
@@ -191,19 +192,18 @@ internal sealed class BlobSpool
         }
     }
 
-    private static async Task DeleteUploadAsync(IStorageDriver storage, IMetadataStore metadata, UploadSession session)
+    private static async Task DeleteUploadAsync(IStorageDriver storage, IMetadataStore metadata, UploadSession session, CancellationToken cancellationToken)
     {
-        // Its own token: the cleanup must happen however the fill ended.
         try
         {
-            await storage.DeleteAsync(StoragePaths.UploadDirectory(session.Repository, session.Id), CancellationToken.None);
+            await storage.DeleteAsync(StoragePaths.UploadDirectory(session.Repository, session.Id), cancellationToken);
         }
         catch (StoragePathNotFoundException)
         {
             // Never written, or already removed.
         }
 
-        await metadata.DeleteUploadAsync(session.Repository, session.Id, CancellationToken.None);
+        await metadata.DeleteUploadAsync(session.Repository, session.Id, cancellationToken);
     }
 
     private static async Task<bool> ExistsAsync(IStorageDriver storage, string path, CancellationToken cancellationToken)
