@@ -255,6 +255,8 @@ push_image library/big "$BLOB_MIB"
 PROXY_YAML="proxy:
   remoteurl: ${URL[remote]}"
 
+DIRECT=$(mibs "$(check_pull "$(pull "${URL[remote]}/v2/library/big/blobs/$DIGEST")" "direct pull from the remote")")
+log "direct pull from the remote: $DIRECT MiB/s"
 start_origin
 measure origin "${URL[origin]}/v2/bench/big/blobs/$DIGEST"
 start_registry proxy "$PROXY_YAML"
@@ -274,7 +276,7 @@ mkdir -p "$OUT"
   echo
   echo "| measure | origin | docker-registry proxy | origin / proxy |"
   echo "|---|---|---|---|"
-  echo "| cold pull, MiB/s | ${COLD[origin]} | ${COLD[proxy]} | $(ratio "${COLD[origin]}" "${COLD[proxy]}") |"
+  echo "| cold pull, MiB/s (the remote itself: $DIRECT) | ${COLD[origin]} | ${COLD[proxy]} | $(ratio "${COLD[origin]}" "${COLD[proxy]}") |"
   echo "| warm pull, MiB/s | ${WARM[origin]} | ${WARM[proxy]} | $(ratio "${WARM[origin]}" "${WARM[proxy]}") |"
   echo "| remote bytes / blob size, one cold pull | ${COLD_FETCHES[origin]} | ${COLD_FETCHES[proxy]} | |"
   echo "| $CONCURRENCY concurrent cold pulls, wall seconds | ${CONC_SECONDS[origin]} | ${CONC_SECONDS[proxy]} | $(ratio "${CONC_SECONDS[proxy]}" "${CONC_SECONDS[origin]}") (proxy / origin) |"

@@ -308,7 +308,11 @@ internal sealed partial class BlobFill
                 new { digest = digest.ToString(), candidates = candidates.Select(c => c.ToString()).ToArray() });
     }
 
-    /// <summary>Copies the remote's body into the spool, chunk by chunk, signalling readers after each; the digest is checked at the end.</summary>
+    /// <summary>
+    /// Copies the remote's body into the spool, signalling readers after each chunk; the digest is checked at the end.
+    /// Two pooled buffers make a pipeline: one chunk is written to the spool (on the thread pool) while the next is
+    /// received and hashed, so a fill costs about the larger of the two rather than their sum.
+    /// </summary>
     private async Task CopyAsync(RemoteBlob blob, RemoteCandidate source, CancellationToken cancellationToken)
     {
         if (!blob.IsVerified)
@@ -318,11 +322,15 @@ internal sealed partial class BlobFill
 
         // A remote that stops sending mid-blob holds nobody for longer than the stall timeout.
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(ChunkSize), ArrayPool<byte>.Shared.Rent(ChunkSize)];
+        var pending = Task.CompletedTask;
+        var pendingLength = 0;
+        long received = 0;
         try
         {
-            while (true)
+            for (var index = 0; ; index ^= 1)
             {
+                var buffer = buffers[index];
                 var filled = 0;
                 int read;
                 do
@@ -341,17 +349,19 @@ internal sealed partial class BlobFill
                 }
                 while (read > 0 && filled < ChunkSize);
 
+                await pending;
+                Advance(pendingLength);
+                pendingLength = 0;
+                received += filled;
+                if (received > Length)
+                {
+                    throw new DigestMismatchException(digest, null, Length, received);
+                }
+
                 if (filled > 0)
                 {
-                    if (Volatile.Read(ref written) + filled > Length)
-                    {
-                        throw new DigestMismatchException(digest, null, Length, Volatile.Read(ref written) + filled);
-                    }
-
-                    await spool!.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
-                    Volatile.Write(ref written, Volatile.Read(ref written) + filled);
-                    PullThroughMetrics.UpstreamBytes.Inc(filled);
-                    Signal();
+                    pending = spool!.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+                    pendingLength = filled;
                 }
 
                 if (read == 0)
@@ -359,15 +369,32 @@ internal sealed partial class BlobFill
                     break;
                 }
             }
+
+            await pending;
+            Advance(pendingLength);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A failed read leaves the other buffer's write running; it must end before the buffers go back.
+            await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
         }
 
         if (Volatile.Read(ref written) != Length)
         {
             throw new DigestMismatchException(digest, null, Length, Volatile.Read(ref written));
+        }
+    }
+
+    /// <summary>Counts <paramref name="count"/> more bytes as written to the spool and wakes the readers.</summary>
+    private void Advance(int count)
+    {
+        if (count > 0)
+        {
+            Volatile.Write(ref written, Volatile.Read(ref written) + count);
+            PullThroughMetrics.UpstreamBytes.Inc(count);
+            Signal();
         }
     }
 
