@@ -27,14 +27,8 @@ internal sealed class ConfigMapping
 
     public ConfigurationErrors Errors { get; }
 
-    /// <summary>The keys present, in file order.</summary>
-    public IEnumerable<string> Keys => _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty);
-
     /// <summary>Whether <paramref name="key"/> is present, even with a null value. Does not count as a read.</summary>
     public bool Has(string key) => Find(key).Key is not null;
-
-    /// <summary>Whether <paramref name="key"/> is present with a value other than null.</summary>
-    public bool HasValue(string key) => Find(key).Value is { } value && !IsNull(value);
 
     /// <summary>Reports <c>path.key: message</c>, naming the environment variable that set the key, if one did.</summary>
     public void Error(string key, string message)
@@ -45,9 +39,6 @@ internal sealed class ConfigMapping
 
     /// <summary>Reports <c>path: message</c> about this mapping as a whole.</summary>
     public void Error(string message) => Errors.Add(Path, message, _node);
-
-    /// <summary>Marks <paramref name="key"/> as read without binding it.</summary>
-    public void Accept(string key) => _read.Add(key);
 
     /// <summary>Marks <paramref name="key"/> as read and reports <paramref name="message"/> if it has a non-empty value.</summary>
     public void Reject(string key, string message)
@@ -328,16 +319,9 @@ internal sealed class ConfigMapping
     }
 
     /// <summary>
-    /// A mapping of free-form keys to plain values: scalars as their text (null for YAML null), lists as
-    /// <see cref="List{T}"/> and mappings as <see cref="Dictionary{TKey,TValue}"/>.
+    /// This whole mapping as plain values: scalars as their text (null for YAML null), lists as
+    /// <see cref="List{T}"/> of values and mappings as dictionaries. Does not count as reading its keys.
     /// </summary>
-    public IReadOnlyDictionary<string, object?> RawMap(string key)
-    {
-        var mapping = FreeFormMapping(key);
-        return mapping is null ? new Dictionary<string, object?>(StringComparer.Ordinal) : ToRawMap(mapping);
-    }
-
-    /// <summary>This whole mapping as plain values, like <see cref="RawMap"/>; does not count as reading its keys.</summary>
     public IReadOnlyDictionary<string, object?> ToRawDictionary() => ToRawMap(_node);
 
     /// <summary>Whether a node is YAML null: <c>~</c>, <c>null</c> or nothing, unquoted.</summary>

@@ -1,0 +1,20 @@
+namespace EdgeRegistry.Integration.Tests.Harness;
+
+/// <summary>How <see cref="DockerRegistryProcess"/> configures Debian's docker-registry.</summary>
+public sealed record DockerRegistryOptions
+{
+    /// <summary>Users for htpasswd Basic auth (user name to password); empty means no auth.</summary>
+    public IReadOnlyDictionary<string, string> Users { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Serve HTTPS with a certificate issued by a CA generated for this registry.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>
+    /// Extra top-level YAML sections appended to the generated config.yml (for sections it does not
+    /// already write: not version, log, storage, http or auth).
+    /// </summary>
+    public string? ExtraYaml { get; init; }
+
+    /// <summary>Extra environment (the <c>REGISTRY_SECTION_KEY</c> overrides); null removes a variable.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+}

@@ -1,0 +1,17 @@
+namespace EdgeRegistry.Integration.Tests.Harness;
+
+/// <summary>
+/// The manifest and blob media types the generated images use. Kept here rather than taken from
+/// src/Distribution so the harness checks the server against independently written constants.
+/// </summary>
+public static class MediaTypeNames
+{
+    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
+    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
+    public const string OciConfig = "application/vnd.oci.image.config.v1+json";
+    public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
+    public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+}

@@ -1,0 +1,9 @@
+namespace EdgeRegistry.Integration.Tests.Harness;
+
+/// <summary>A binary the integration tests need is not installed on this machine.</summary>
+public sealed class MissingToolException(string tool)
+    : Exception($"'{tool}' is not installed or not on PATH. Run scripts/test.sh once (as root) to install the test prerequisites, then run the tests again.")
+{
+    /// <summary>The name of the missing binary.</summary>
+    public string Tool { get; } = tool;
+}
