@@ -44,6 +44,10 @@ internal sealed partial class S3StorageDriver : IStorageDriver
 
     internal const string PartialPrefix = ".partial.";
 
+    // Sorts after any key our paths make below a prefix (U+10FFFF is the largest code point), so that
+    // "start-after <prefix>/<this>" skips the whole prefix.
+    private const string AfterEveryKey = "\U0010FFFF";
+
     // Parts of a multipart copy: large enough to stay far below 10,000 parts for any object S3 allows.
     private const long CopyPartSize = 1L * 1024 * 1024 * 1024;
 
@@ -211,7 +215,7 @@ internal sealed partial class S3StorageDriver : IStorageDriver
             return new StorageFileInfo(path, PartialSize(partial), ToTime(partial.LastModified), IsDirectory: false);
         }
 
-        var listing = await ListPageAsync(key + "/", delimiter: null, continuationToken: null, maxKeys: 1, cancellationToken);
+        var listing = await ListPageAsync(key + "/", startAfter: null, maxKeys: 1, cancellationToken);
         if (listing.S3Objects is [var first, ..])
         {
             return new StorageFileInfo(path, 0, ToTime(first.LastModified), IsDirectory: true);
@@ -220,22 +224,42 @@ internal sealed partial class S3StorageDriver : IStorageDriver
         throw new StoragePathNotFoundException(path);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Lists the keys below without a delimiter, skipping past a child directory's keys with
+    /// <c>start-after</c> once a page ends inside it: as many requests as pages of files plus at most one
+    /// per child directory, and the same answer from every S3-compatible store (some report common
+    /// prefixes only one level deep).
+    /// </remarks>
     public async Task<IReadOnlyList<string>> ListAsync(string path, CancellationToken cancellationToken)
     {
         var directoryPrefix = DirectoryPrefix(path);
         var children = new SortedSet<string>(StringComparer.Ordinal);
         var found = false;
-        string? continuation = null;
-        do
+        string? startAfter = null;
+        while (true)
         {
-            var page = await ListPageAsync(directoryPrefix, "/", continuation, ListPageSize, cancellationToken);
-            foreach (var entry in page.S3Objects ?? [])
+            var page = await ListPageAsync(directoryPrefix, startAfter, ListPageSize, cancellationToken);
+            if (page.S3Objects is not { Count: > 0 } objects)
             {
-                found = true;
-                var name = entry.Key[directoryPrefix.Length..];
-                if (name.StartsWith(PartialPrefix, StringComparison.Ordinal))
+                break;
+            }
+
+            found = true;
+            string? lastDirectory = null;
+            foreach (var entry in objects)
+            {
+                var relative = entry.Key[directoryPrefix.Length..];
+                var slash = relative.IndexOf('/', StringComparison.Ordinal);
+                var name = slash < 0 ? relative : relative[..slash];
+                lastDirectory = slash < 0 ? null : name;
+                if (slash < 0 && name.StartsWith(PartialPrefix, StringComparison.Ordinal))
                 {
                     name = name[PartialPrefix.Length..];
+                }
+                else if (name.StartsWith(PartialPrefix, StringComparison.Ordinal))
+                {
+                    continue;
                 }
 
                 if (IsValidName(name))
@@ -244,19 +268,13 @@ internal sealed partial class S3StorageDriver : IStorageDriver
                 }
             }
 
-            foreach (var commonPrefix in page.CommonPrefixes ?? [])
+            if (page.IsTruncated != true)
             {
-                found = true;
-                var name = commonPrefix[directoryPrefix.Length..^1];
-                if (IsValidName(name) && !name.StartsWith(PartialPrefix, StringComparison.Ordinal))
-                {
-                    children.Add(StoragePath.Join(path, name));
-                }
+                break;
             }
 
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+            startAfter = lastDirectory is null ? objects[^1].Key : directoryPrefix + lastDirectory + "/" + AfterEveryKey;
         }
-        while (continuation is not null);
 
         if (!found && path != StoragePath.Root)
         {
@@ -333,12 +351,17 @@ internal sealed partial class S3StorageDriver : IStorageDriver
         // A directory: every key below, a page at a time (a page is at most what one DeleteObjects takes).
         var directoryPrefix = key + "/";
         var found = false;
-        string? continuation = null;
-        do
+        string? startAfter = null;
+        while (true)
         {
-            var page = await ListPageAsync(directoryPrefix, delimiter: null, continuation, ListPageSize, cancellationToken);
+            var page = await ListPageAsync(directoryPrefix, startAfter, ListPageSize, cancellationToken);
             var keys = (page.S3Objects ?? []).Select(entry => entry.Key).ToList();
-            found |= keys.Count > 0;
+            if (keys.Count == 0)
+            {
+                break;
+            }
+
+            found = true;
             foreach (var partialEntry in keys.Where(IsPartialKey))
             {
                 if (await TryHeadAsync(partialEntry, cancellationToken) is { } head)
@@ -348,9 +371,13 @@ internal sealed partial class S3StorageDriver : IStorageDriver
             }
 
             await DeleteObjectsAsync(keys, cancellationToken);
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+            if (page.IsTruncated != true)
+            {
+                break;
+            }
+
+            startAfter = keys[^1];
         }
-        while (continuation is not null);
 
         if (!found)
         {
@@ -390,11 +417,16 @@ internal sealed partial class S3StorageDriver : IStorageDriver
         var directoryPrefix = DirectoryPrefix(path);
         var found = false;
         var partials = new List<string>();
-        string? continuation = null;
-        do
+        string? startAfter = null;
+        while (true)
         {
-            var page = await ListPageAsync(directoryPrefix, delimiter: null, continuation, ListPageSize, cancellationToken);
-            foreach (var entry in page.S3Objects ?? [])
+            var page = await ListPageAsync(directoryPrefix, startAfter, ListPageSize, cancellationToken);
+            if (page.S3Objects is not { Count: > 0 } objects)
+            {
+                break;
+            }
+
+            foreach (var entry in objects)
             {
                 found = true;
                 var relative = entry.Key[directoryPrefix.Length..];
@@ -413,9 +445,13 @@ internal sealed partial class S3StorageDriver : IStorageDriver
                 yield return new StorageFileInfo(filePath, entry.Size ?? 0, ToTime(entry.LastModified), IsDirectory: false);
             }
 
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+            if (page.IsTruncated != true)
+            {
+                break;
+            }
+
+            startAfter = objects[^1].Key;
         }
-        while (continuation is not null);
 
         if (!found && path != StoragePath.Root)
         {
@@ -693,14 +729,15 @@ internal sealed partial class S3StorageDriver : IStorageDriver
     private async Task<GetObjectMetadataResponse> HeadAsync(string path, string key, CancellationToken cancellationToken) =>
         await TryHeadAsync(key, cancellationToken) ?? throw new StoragePathNotFoundException(path);
 
-    private Task<ListObjectsV2Response> ListPageAsync(string keyPrefix, string? delimiter, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
+    // Pages go by start-after (the last key seen) rather than continuation tokens, which lets a listing
+    // skip a whole prefix and needs nothing of the store but key order.
+    private Task<ListObjectsV2Response> ListPageAsync(string keyPrefix, string? startAfter, int maxKeys, CancellationToken cancellationToken) =>
         ExecuteAsync("ListObjectsV2", keyPrefix, token => client.ListObjectsV2Async(
             new ListObjectsV2Request
             {
                 BucketName = Bucket,
                 Prefix = keyPrefix,
-                Delimiter = delimiter,
-                ContinuationToken = continuationToken,
+                StartAfter = startAfter,
                 MaxKeys = maxKeys,
             },
             token), cancellationToken);
