@@ -21,6 +21,7 @@ internal sealed class S3FaultProxy : IAsyncDisposable
     private readonly Uri target;
     private readonly Lock gate = new();
     private readonly List<Fault> faults = [];
+    private readonly List<string> requests = [];
     private int failed;
 
     private S3FaultProxy(WebApplication app, HttpClient upstream, Uri target)
@@ -32,8 +33,20 @@ internal sealed class S3FaultProxy : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = null!;
 
-    /// <summary>How many requests the proxy answered with an injected error.</summary>
+    /// <summary>How many requests the proxy answered with an injected error or cut short.</summary>
     public int Failed => Volatile.Read(ref failed);
+
+    /// <summary>Every request seen, as "METHOD /path?query" (with " range=..." when it had a Range header).</summary>
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. requests];
+            }
+        }
+    }
 
     public static async Task<S3FaultProxy> StartAsync(Uri target)
     {
@@ -56,6 +69,15 @@ internal sealed class S3FaultProxy : IAsyncDisposable
         lock (gate)
         {
             faults.Add(new Fault(match, status, code) { Remaining = count });
+        }
+    }
+
+    /// <summary>Forwards the next <paramref name="count"/> matching requests but breaks the connection after <paramref name="bytes"/> bytes of the answer's body.</summary>
+    public void CutNext(int count, Func<HttpRequest, bool> match, int bytes)
+    {
+        lock (gate)
+        {
+            faults.Add(new Fault(match, HttpStatusCode.OK, string.Empty) { Remaining = count, CutAfter = bytes });
         }
     }
 
@@ -83,6 +105,8 @@ internal sealed class S3FaultProxy : IAsyncDisposable
         Fault? fault = null;
         lock (gate)
         {
+            requests.Add($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}"
+                + (context.Request.Headers.Range.Count > 0 ? $" range={context.Request.Headers.Range}" : string.Empty));
             fault = faults.FirstOrDefault(f => f.Remaining > 0 && f.Match(context.Request));
             if (fault is not null)
             {
@@ -90,7 +114,7 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             }
         }
 
-        if (fault is not null)
+        if (fault is { CutAfter: null })
         {
             Interlocked.Increment(ref failed);
             // Drain the body first, as S3 does, so the client sees the answer and not a reset.
@@ -129,10 +153,24 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             }
         }
 
-        if (!HttpMethods.IsHead(context.Request.Method))
+        if (HttpMethods.IsHead(context.Request.Method))
         {
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+            return;
         }
+
+        if (fault is { CutAfter: { } cut })
+        {
+            Interlocked.Increment(ref failed);
+            var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+            var head = new byte[cut];
+            await body.ReadExactlyAsync(head, context.RequestAborted);
+            await context.Response.Body.WriteAsync(head, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.Abort();
+            return;
+        }
+
+        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
     private sealed class Fault(Func<HttpRequest, bool> match, HttpStatusCode status, string code)
@@ -144,5 +182,7 @@ internal sealed class S3FaultProxy : IAsyncDisposable
         public string Code { get; } = code;
 
         public int Remaining { get; set; }
+
+        public int? CutAfter { get; init; }
     }
 }

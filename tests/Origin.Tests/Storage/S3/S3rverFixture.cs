@@ -50,7 +50,8 @@ public sealed class S3rverFixture : IAsyncLifetime
         ForcePathStyle = true,
     };
 
-    internal static S3StorageDriver CreateDriver(S3StorageOptions options, ILogger<S3StorageDriver>? logger = null, S3ResilienceOptions? resilience = null)
+    /// <summary>A driver with a client of its own, as another origin replica would have.</summary>
+    internal static S3StorageDriver CreateDriver(S3StorageOptions options, ILogger<S3StorageDriver>? logger = null, S3ResilienceOptions? resilience = null, int listPageSize = 1000)
     {
         resilience ??= FastResilience;
         return new S3StorageDriver(
@@ -58,6 +59,9 @@ public sealed class S3rverFixture : IAsyncLifetime
             options,
             resilience,
             TimeProvider.System,
-            logger ?? NullLogger<S3StorageDriver>.Instance);
+            logger ?? NullLogger<S3StorageDriver>.Instance)
+        {
+            ListPageSize = listPageSize,
+        };
     }
 }
