@@ -1,4 +1,5 @@
 using EdgeRegistry.Origin.Api;
+using EdgeRegistry.Origin.Caching;
 using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.Maintenance;
 using EdgeRegistry.Origin.Metadata;
@@ -22,6 +23,7 @@ internal static partial class OriginApp
         builder.AddListener(options.Http);
         builder.Services.AddStorage(options.Storage);
         builder.Services.AddMetadata(options.Metadata);
+        builder.Services.AddBlobDescriptorCache(options.Storage, options.Redis);
         builder.Services.AddRegistryApi(ApiOptions(options.Storage));
         builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
         builder.Services.AddOriginHealth();
