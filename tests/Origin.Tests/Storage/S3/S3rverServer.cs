@@ -8,9 +8,11 @@ namespace EdgeRegistry.Origin.Tests.Storage.S3;
 /// <summary>
 /// s3rver (npm, a fake S3 on the local file system) as a child process on a free 127.0.0.1 port with a
 /// temp directory and one bucket, started by <c>s3rver-atomic.js</c> (beside this file), which makes its
-/// object replacements atomic as S3's are. Found on PATH (scripts/test.sh installs it globally), else in
-/// <c>~/.cache/edgeregistry/npm/s3rver-3.7.1</c>, where it is installed with npm when missing.
-/// Its default account signs as <see cref="AccessKey"/>/<see cref="SecretKey"/>.
+/// object replacements atomic as S3's are. The s3rver package is found through the <c>s3rver</c> command
+/// on PATH (scripts/test.sh installs it globally), else in <c>~/.cache/edgeregistry/npm/s3rver-3.7.1</c>,
+/// where it is installed with npm when missing. Its default account signs as
+/// <see cref="AccessKey"/>/<see cref="SecretKey"/>. It can be killed and started again on the same port
+/// and data, as an S3 outage ends.
 /// </summary>
 internal sealed class S3rverServer : IAsyncDisposable
 {
@@ -20,13 +22,13 @@ internal sealed class S3rverServer : IAsyncDisposable
 
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
 
-    private readonly Process process;
-    private readonly StringBuilder output;
+    private readonly StringBuilder output = new();
+    private readonly string package;
+    private Process? process;
 
-    private S3rverServer(Process process, StringBuilder output, int port, string directory, string bucket)
+    private S3rverServer(string package, int port, string directory, string bucket)
     {
-        this.process = process;
-        this.output = output;
+        this.package = package;
         Port = port;
         Directory = directory;
         Bucket = bucket;
@@ -54,120 +56,116 @@ internal sealed class S3rverServer : IAsyncDisposable
     public static async Task<S3rverServer> StartAsync(string bucket, CancellationToken cancellationToken)
     {
         var package = await LocatePackageAsync(cancellationToken);
-        var script = Path.Combine(AppContext.BaseDirectory, "Storage", "S3", "s3rver-atomic.js");
         for (var attempt = 1; ; attempt++)
         {
-            var directory = System.IO.Directory.CreateTempSubdirectory("edgeregistry-s3rver-").FullName;
-            var port = FreePort();
-            var output = new StringBuilder();
-            var startInfo = new ProcessStartInfo("node")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { script, package, directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture), bucket })
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            // s3rver 3.7 encrypts list continuation tokens with a cipher Node 17+ hides behind this flag (the
-            // driver pages with start-after, but any other client of this s3rver may not).
-            startInfo.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
-            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var process = new Process { StartInfo = startInfo };
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var server = new S3rverServer(package, FreePort(), System.IO.Directory.CreateTempSubdirectory("edgeregistry-s3rver-").FullName, bucket);
             try
             {
-                await listening.Task.WaitAsync(timeout.Token);
-                return new S3rverServer(process, output, port, directory, bucket);
+                await server.RestartAsync(cancellationToken);
+                return server;
             }
-            catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException)
+            catch (InvalidOperationException) when (attempt < 3 && server.Output.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
-                Stop(process, directory);
-                string text;
-                lock (output)
-                {
-                    text = output.ToString();
-                }
+                await server.DisposeAsync();
+            }
+        }
+    }
 
-                if (attempt < 3 && text.Contains("EADDRINUSE", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                throw new InvalidOperationException($"s3rver did not start on port {port}: {text}", exception);
+    /// <summary>SIGKILL: S3 is down (the data directory stays).</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (process is { HasExited: false })
+            {
+                process.Kill(entireProcessTree: true);
             }
 
-            void Append(string? line)
+            process?.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+    }
+
+    /// <summary>Kills s3rver if it runs and starts it again on the same port and data; returns when it listens.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        Kill();
+        process?.Dispose();
+        var script = Path.Combine(AppContext.BaseDirectory, "Storage", "S3", "s3rver-atomic.js");
+        var startInfo = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { script, package, Directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Bucket })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        // s3rver 3.7 encrypts list continuation tokens with a cipher Node 17+ hides behind this flag (the
+        // driver pages with start-after, but any other client of this s3rver may not).
+        startInfo.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await listening.Task.WaitAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException)
+        {
+            Kill();
+            throw new InvalidOperationException($"s3rver did not start on port {Port}: {Output}", exception);
+        }
+
+        void Append(string? line)
+        {
+            if (line is null)
             {
-                if (line is null)
-                {
-                    listening.TrySetException(new InvalidOperationException("s3rver exited"));
-                    return;
-                }
+                listening.TrySetException(new InvalidOperationException("s3rver exited"));
+                return;
+            }
 
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
 
-                if (line.Contains("listening", StringComparison.OrdinalIgnoreCase))
-                {
-                    listening.TrySetResult();
-                }
+            if (line.Contains("listening", StringComparison.OrdinalIgnoreCase))
+            {
+                listening.TrySetResult();
             }
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        Stop(process, Directory);
-        return ValueTask.CompletedTask;
-    }
-
-    private static void Stop(Process process, string directory)
-    {
+        Kill();
+        process?.Dispose();
         try
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            process.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-
-        process.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(directory, recursive: true);
+            System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (IOException)
         {
             // Left to the OS's temp cleaning.
         }
+
+        return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    // The s3rver package directory: where the s3rver command on PATH links to, else the cache.
-    private static async Task<string> LocatePackageAsync(CancellationToken cancellationToken)
+    /// <summary>The s3rver package directory: where the s3rver command on PATH links to, else the cache (installed there when missing).</summary>
+    internal static async Task<string> LocatePackageAsync(CancellationToken cancellationToken)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
@@ -215,5 +213,12 @@ internal sealed class S3rverServer : IAsyncDisposable
     {
         var target = File.ResolveLinkTarget(command, returnFinalTarget: true)?.FullName ?? command;
         return Path.GetDirectoryName(Path.GetDirectoryName(target))!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
