@@ -34,6 +34,12 @@ internal static class StorageServiceCollectionExtensions
 
     private static void AddS3Storage(this IServiceCollection services, S3StorageOptions options)
     {
+        if (options.ChunkSize > S3StorageDriver.MaximumChunkSize)
+        {
+            // A writer holds one chunk in memory.
+            throw new ConfigurationException([$"storage.s3.chunksize: {options.ChunkSize} is above the largest chunk, {S3StorageDriver.MaximumChunkSize} bytes (1 GiB)"]);
+        }
+
         services.TryAddSingleton(new S3ResilienceOptions());
         services.TryAddSingleton<IAmazonS3>(sp => S3ClientFactory.Create(options, sp.GetRequiredService<S3ResilienceOptions>()));
         services.TryAddSingleton(sp => new S3StorageDriver(

@@ -1,13 +1,9 @@
 using EdgeRegistry.Origin.Caching;
 using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.Observability;
-using EdgeRegistry.Origin.Storage;
-using EdgeRegistry.Origin.Storage.S3;
 using EdgeRegistry.Origin.Tests.Caching;
 using EdgeRegistry.Origin.Tests.Storage.S3;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace EdgeRegistry.Origin.Tests.Observability;
 
@@ -53,21 +49,5 @@ public sealed class ReadinessChecksTests(S3rverFixture s3rver)
 
         Assert.Equal(HealthStatus.Healthy, up.Status);
         Assert.Equal(HealthStatus.Degraded, down.Status);
-    }
-
-    [Fact]
-    public async Task AddStorage_S3_RegistersTheDriverAndTheS3CheckInsteadOfTheGenericOne()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddStorage(new StorageOptions { Driver = StorageDriverKind.S3, S3 = s3rver.Options() });
-        services.AddOriginHealth();
-        await using var provider = services.BuildServiceProvider();
-
-        var driver = Assert.IsType<S3StorageDriver>(provider.GetRequiredService<IStorageDriver>());
-        var names = provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(registration => registration.Name);
-        Assert.Equal(["metadata", "s3"], names.Order(StringComparer.Ordinal));
-        Assert.Equal(S3rverFixture.Bucket, driver.Bucket);
     }
 }

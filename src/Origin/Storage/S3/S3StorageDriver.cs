@@ -36,6 +36,9 @@ internal sealed partial class S3StorageDriver : IStorageDriver
     /// <summary>S3's smallest part, except the last of an upload.</summary>
     public const int MinimumPartSize = 5 * 1024 * 1024;
 
+    /// <summary>The largest <c>chunksize</c>: a writer holds one chunk in a pooled array.</summary>
+    public const int MaximumChunkSize = 1024 * 1024 * 1024;
+
     /// <summary>S3's most parts in one multipart upload.</summary>
     public const int MaximumParts = 10_000;
 
@@ -64,7 +67,7 @@ internal sealed partial class S3StorageDriver : IStorageDriver
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ChunkSize is < MinimumPartSize or > int.MaxValue / 2)
+        if (options.ChunkSize is < MinimumPartSize or > MaximumChunkSize)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "storage.s3.chunksize must be between 5 MiB and 1 GiB");
         }
@@ -458,23 +461,15 @@ internal sealed partial class S3StorageDriver : IStorageDriver
             throw new StoragePathNotFoundException(path);
         }
 
-        // Partial files are rare (uploads in flight): each costs a stat, which also skips one already committed.
+        // Partial files are rare (uploads in flight): each costs two HEADs, the first skipping a file whose
+        // committed object is there (and was walked already).
         foreach (var partialPath in partials)
         {
             var filePath = StoragePath.Join(StoragePath.Parent(partialPath), StoragePath.Name(partialPath)[PartialPrefix.Length..]);
-            StorageFileInfo info;
-            try
+            if (await TryHeadAsync(Key(filePath), cancellationToken) is null
+                && await TryHeadAsync(PartialKey(filePath), cancellationToken) is { } partial)
             {
-                info = await StatAsync(filePath, cancellationToken);
-            }
-            catch (StoragePathNotFoundException)
-            {
-                continue;
-            }
-
-            if (!info.IsDirectory && await TryHeadAsync(Key(filePath), cancellationToken) is null)
-            {
-                yield return info;
+                yield return new StorageFileInfo(filePath, PartialSize(partial), ToTime(partial.LastModified), IsDirectory: false);
             }
         }
     }
@@ -533,10 +528,23 @@ internal sealed partial class S3StorageDriver : IStorageDriver
             },
             token)).UploadId, cancellationToken);
 
-    internal async Task<string> UploadPartAsync(string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    /// <summary>Uploads one part; <see cref="StoragePathNotFoundException"/> when the multipart upload is gone.</summary>
+    internal async Task<string> UploadPartAsync(string path, string key, string uploadId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var body = AsArraySegment(content);
         var md5 = Convert.ToBase64String(MD5.HashData(body));
+        try
+        {
+            return await UploadPartCoreAsync(key, uploadId, number, body, md5, cancellationToken);
+        }
+        catch (AmazonS3Exception exception) when (exception.ErrorCode == "NoSuchUpload")
+        {
+            throw new StoragePathNotFoundException(path);
+        }
+    }
+
+    private async Task<string> UploadPartCoreAsync(string key, string uploadId, int number, ArraySegment<byte> body, string md5, CancellationToken cancellationToken)
+    {
         return await ExecuteAsync("UploadPart", key, async token => (await client.UploadPartAsync(
             new UploadPartRequest
             {
@@ -551,7 +559,7 @@ internal sealed partial class S3StorageDriver : IStorageDriver
             token)).ETag, cancellationToken);
     }
 
-    internal async Task CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<S3UploadedPart> parts, long size, CancellationToken cancellationToken)
+    internal async Task CompleteMultipartUploadAsync(string path, string key, string uploadId, IReadOnlyList<S3UploadedPart> parts, long size, CancellationToken cancellationToken)
     {
         try
         {
@@ -568,9 +576,10 @@ internal sealed partial class S3StorageDriver : IStorageDriver
         catch (AmazonS3Exception exception) when (exception.ErrorCode == "NoSuchUpload")
         {
             // An attempt whose answer was lost may have completed it: then the object is there, whole.
+            // Otherwise the upload is gone (aborted by a lifecycle rule, or by a cancel elsewhere).
             if (await TryHeadAsync(key, cancellationToken) is not { } head || head.ContentLength != size)
             {
-                throw new StorageUnavailableException("CompleteMultipartUpload", key, exception);
+                throw new StoragePathNotFoundException(path);
             }
         }
     }

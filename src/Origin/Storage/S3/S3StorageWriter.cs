@@ -130,7 +130,7 @@ internal sealed class S3StorageWriter : IStorageWriter
                 await FlushPartAsync(cancellationToken);
             }
 
-            await driver.CompleteMultipartUploadAsync(key, partial.UploadId!, partial.Parts, partBytes, cancellationToken);
+            await driver.CompleteMultipartUploadAsync(path, key, partial.UploadId!, partial.Parts, partBytes, cancellationToken);
         }
 
         Finish(State.Committed);
@@ -181,7 +181,8 @@ internal sealed class S3StorageWriter : IStorageWriter
                 }
 
                 var manifest = partial.SerializeManifest();
-                var record = new byte[manifest.Length + buffered];
+                var length = manifest.Length + buffered;
+                var record = ArrayPool<byte>.Shared.Rent(length);
                 manifest.CopyTo(record, 0);
                 Buffer().AsSpan(0, buffered).CopyTo(record.AsSpan(manifest.Length));
                 var metadata = new Dictionary<string, string>
@@ -193,7 +194,14 @@ internal sealed class S3StorageWriter : IStorageWriter
                     metadata[S3PartialFile.UploadIdMetadata] = uploadId;
                 }
 
-                await driver.PutObjectAsync(partialKey, record, metadata, CancellationToken.None);
+                try
+                {
+                    await driver.PutObjectAsync(partialKey, record.AsMemory(0, length), metadata, CancellationToken.None);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(record);
+                }
                 if (replacesCommitted)
                 {
                     await driver.DeleteObjectAsync(key, CancellationToken.None);
@@ -247,7 +255,7 @@ internal sealed class S3StorageWriter : IStorageWriter
         }
 
         partial.UploadId ??= await driver.StartMultipartUploadAsync(key, cancellationToken);
-        var etag = await driver.UploadPartAsync(key, partial.UploadId, number, Buffer().AsMemory(0, buffered), cancellationToken);
+        var etag = await driver.UploadPartAsync(path, key, partial.UploadId, number, Buffer().AsMemory(0, buffered), cancellationToken);
         partial.Parts.Add(new S3UploadedPart(number, etag, buffered));
         partBytes += buffered;
         buffered = 0;

@@ -164,6 +164,18 @@ public sealed class S3StorageDriverFaultTests(S3rverFixture s3rver) : IAsyncLife
     }
 
     [Fact]
+    public async Task WriteAsync_MultipartUploadGone_ThrowsNotFound()
+    {
+        Proxy.FailNext(1, IsUploadPart, HttpStatusCode.NotFound, "NoSuchUpload");
+        await using var writer = await Driver.WriterAsync("/uploads/g/data", append: false, CancellationToken.None);
+
+        var exception = await Assert.ThrowsAsync<StoragePathNotFoundException>(() => writer.WriteAsync(Pattern(5 * MiB, seed: 6), CancellationToken.None));
+
+        Assert.Equal("/uploads/g/data", exception.Path);
+        await writer.CancelAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task PingAsync_S3Unreachable_FailsWithoutRetrying()
     {
         Proxy.FailAll();
