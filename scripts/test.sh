@@ -15,6 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #   apt  a Debian package (installed with apt-get)
 #   npm  a global npm package (installed with npm install -g; needs "apt nodejs" above it, and Debian's
 #        npm package when that nodejs has no npm of its own: NodeSource's nodejs bundles it and conflicts with it)
+# nodejs brings node and npm: the CloudFront cross-check runs @aws-sdk/cloudfront-signer, the S3 tests s3rver.
 REQUIREMENTS=(
   "apt skopeo"
   "apt docker-registry"

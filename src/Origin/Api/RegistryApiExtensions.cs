@@ -31,6 +31,7 @@ internal static class RegistryApiExtensions
     /// <summary>Maps <c>/v2/</c> and everything below it to the one dispatcher, behind the error middleware.</summary>
     public static IApplicationBuilder UseRegistryApi(this IApplicationBuilder app)
     {
+        app.Use(ZeroCopySender.MarkConnectionOrder);
         return app.Map("/v2", v2 =>
         {
             v2.UseMiddleware<RequestMetricsMiddleware>();

@@ -19,6 +19,7 @@ internal sealed class BlobSender(IStorageDriver storage)
     /// <summary>Sends the blob's bytes (or headers only for HEAD). Throws BLOB_UNKNOWN when the bytes are gone from storage.</summary>
     public async Task SendAsync(HttpContext context, Digest digest, long size, CancellationToken cancellationToken)
     {
+        var firstRequest = ZeroCopySender.IsFirstRequestOnConnection(context);
         var response = context.Response;
         var etag = $"\"{digest}\"";
         response.Headers[Api.RegistryHeaders.ContentDigest] = digest.ToString();
@@ -67,6 +68,11 @@ internal sealed class BlobSender(IStorageDriver storage)
             if (!File.Exists(file))
             {
                 throw new RegistryException(ErrorCode.BlobUnknown, detail: new { digest = digest.ToString() });
+            }
+
+            if (outcome == RangeOutcome.Full && await ZeroCopySender.TrySendAsync(context, firstRequest, file, size, cancellationToken))
+            {
+                return;
             }
 
             await response.SendFileAsync(file, range.Start, range.Length, cancellationToken);

@@ -15,6 +15,9 @@ public sealed record OriginOptions
     /// <summary>Extra command-line arguments after the dll path.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
+    /// <summary>Serve HTTPS with a server certificate from a CA generated for this origin (<c>http.tls</c>).</summary>
+    public bool Tls { get; init; }
+
     /// <summary>How long the origin may take to answer <c>GET /healthz</c> with 200.</summary>
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -12,13 +12,20 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
 {
     private readonly TempDirectory _directory;
 
-    private OriginProcess(TempDirectory directory, ServerProcess server, int port, OriginOptions options)
+    private readonly TestCertificateAuthority? _authority;
+
+    private OriginProcess(TempDirectory directory, ServerProcess server, int port, OriginOptions options, TestCertificateAuthority? authority, TlsFiles? tls)
     {
         _directory = directory;
+        _authority = authority;
         Server = server;
         Port = port;
         Options = options;
+        TlsFiles = tls;
     }
+
+    /// <summary>The certificate files when <see cref="OriginOptions.Tls"/> is on.</summary>
+    public TlsFiles? TlsFiles { get; }
 
     /// <summary>The options this origin was started with.</summary>
     public OriginOptions Options { get; }
@@ -33,7 +40,7 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
     public string Host => $"127.0.0.1:{Port}";
 
     /// <summary><c>http://127.0.0.1:port/</c>.</summary>
-    public Uri BaseAddress => new($"http://{Host}/");
+    public Uri BaseAddress => new($"{(TlsFiles is null ? "http" : "https")}://{Host}/");
 
     /// <summary>The data directory (working directory of the process; storage lives below it).</summary>
     public string DataDirectory => _directory.Path;
@@ -48,7 +55,7 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
     public string Output => Server.Output;
 
     /// <summary>How skopeo reaches this origin: plain HTTP, no credentials.</summary>
-    public RegistryAccess Access => RegistryAccess.Insecure;
+    public RegistryAccess Access => TlsFiles is null ? RegistryAccess.Insecure : new RegistryAccess(TlsVerify: true, CertDirectory: TlsFiles.ClientCertDirectory);
 
     /// <summary>Starts the origin and waits until <c>/healthz</c> answers 200.</summary>
     /// <exception cref="FileNotFoundException">The origin is not built.</exception>
@@ -59,9 +66,17 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
         var dll = OriginLocator.FindOriginDll();
         var dotnet = OriginLocator.FindDotnetHost();
         var directory = new TempDirectory("origin-");
+        TestCertificateAuthority? authority = null;
         try
         {
             Directory.CreateDirectory(directory.Combine("storage"));
+            TlsFiles? tls = null;
+            if (options.Tls)
+            {
+                authority = TestCertificateAuthority.Create("origin test CA");
+                tls = authority.WriteServerFiles(directory.Combine("tls"));
+            }
+
             var configPath = directory.Combine("config.yml");
             var environment = ChildEnvironment.ForRegistry(options.Environment);
             environment.TryAdd("REGISTRY_CONFIGURATION_PATH", configPath);
@@ -76,7 +91,7 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
             var (server, port) = await ServerProcess.StartOnFreePortAsync(
                 port =>
                 {
-                    File.WriteAllText(configPath, BuildConfig(port, directory.Combine("storage"), options.ExtraYaml));
+                    File.WriteAllText(configPath, BuildConfig(port, directory.Combine("storage"), options.ExtraYaml, tls));
                     return new ServerProcessOptions
                     {
                         Name = "origin",
@@ -84,27 +99,36 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
                         Arguments = [dll, .. options.Arguments],
                         Environment = environment,
                         WorkingDirectory = directory.Path,
-                        ReadinessUrl = new Uri($"http://127.0.0.1:{port}/healthz"),
+                        ReadinessUrl = new Uri($"{(tls is null ? "http" : "https")}://127.0.0.1:{port}/healthz"),
+                        CreateReadinessHandler = authority is null ? null : authority.CreateTrustingHandler,
                         ReadinessTimeout = options.ReadinessTimeout,
                     };
                 },
                 cancellationToken);
-            return new OriginProcess(directory, server, port, options);
+            return new OriginProcess(directory, server, port, options, authority, tls);
         }
         catch
         {
+            authority?.Dispose();
             directory.Dispose();
             throw;
         }
     }
 
     /// <summary>The config.yml the harness writes for <paramref name="port"/> and <paramref name="storageRoot"/>.</summary>
-    public static string BuildConfig(int port, string storageRoot, string? extraYaml)
+    public static string BuildConfig(int port, string storageRoot, string? extraYaml, TlsFiles? tls = null)
     {
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 0.1");
         yaml.AppendLine("http:");
         yaml.AppendLine($"  addr: 127.0.0.1:{port}");
+        if (tls is not null)
+        {
+            yaml.AppendLine("  tls:");
+            yaml.AppendLine($"    certificate: '{tls.CertificatePath}'");
+            yaml.AppendLine($"    key: '{tls.KeyPath}'");
+        }
+
         yaml.AppendLine("storage:");
         yaml.AppendLine("  filesystem:");
         yaml.AppendLine($"    rootdirectory: '{storageRoot.Replace("'", "''", StringComparison.Ordinal)}'");
@@ -123,7 +147,8 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
         $"docker://{Host}/{repository}{(tagOrDigest.Contains(':') ? "@" : ":")}{tagOrDigest}";
 
     /// <summary>An HttpClient whose BaseAddress is this origin.</summary>
-    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
+    public HttpClient CreateHttpClient() =>
+        _authority is null ? new() { BaseAddress = BaseAddress } : new(_authority.CreateTrustingHandler()) { BaseAddress = BaseAddress };
 
     /// <summary>SIGKILLs the origin and its children (the data directory stays).</summary>
     public void Kill() => Server.Kill();
@@ -134,6 +159,7 @@ public sealed class OriginProcess : IAsyncDisposable, IRegistryEndpoint
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        _authority?.Dispose();
         _directory.Dispose();
     }
 }

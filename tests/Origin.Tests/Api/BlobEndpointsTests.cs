@@ -36,6 +36,35 @@ public sealed class BlobEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_FirstRequestOnFreshConnections_SendsEveryByteWithSendfileAndCloses()
+    {
+        var bytes = RegistryCalls.RandomBytes(24 * 1024 * 1024);
+        var digest = await Client.PushBlobAsync("library/big", bytes);
+
+        for (var i = 0; i < 8; i++)
+        {
+            // A new client is a new connection, so the blob GET is its first request: the sendfile path.
+            using var fresh = new HttpClient { BaseAddress = origin.BaseAddress };
+            using var response = await fresh.GetAsync($"/v2/library/big/blobs/{digest}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.ConnectionClose);
+            Assert.Equal(digest, response.Headers.GetValues("Docker-Content-Digest").Single());
+            Assert.Equal(digest, RegistryCalls.DigestOf(await response.Content.ReadAsByteArrayAsync()));
+        }
+    }
+
+    [Fact]
+    public async Task Get_SecondRequestOnConnection_IsServedThroughKestrelAndKeepsAlive()
+    {
+        var bytes = RegistryCalls.RandomBytes(3 * 1024 * 1024);
+        var digest = await Client.PushBlobAsync("library/big", bytes);
+
+        using var response = await Client.GetAsync($"/v2/library/big/blobs/{digest}");
+        Assert.NotEqual(true, response.Headers.ConnectionClose);
+        Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Head_PushedBlob_ReturnsLengthWithoutBody()
     {
         var bytes = RegistryCalls.RandomBytes(1234);

@@ -1,0 +1,622 @@
+#!/usr/bin/env bash
+# Benchmarks the origin against Debian's docker-registry (and, for static bytes, nginx) on this machine.
+# Not part of the test command. See bench/README.md for what is measured and the goals.
+#
+#   bench/run.sh                         everything (1 GiB blob, 1,000 and 10,000 repositories/tags)
+#   BENCH_BLOB_MIB=64 BENCH_SIZES="100 1000" BENCH_WRK_SECONDS=3 bench/run.sh   a quick run
+#   BENCH_TARGETS="registry nginx" bench/run.sh                                   skip the origin
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+BLOB_MIB="${BENCH_BLOB_MIB:-1024}"
+CHUNK_MIB="${BENCH_CHUNK_MIB:-16}"
+SIZES="${BENCH_SIZES:-1000 10000}"
+WRK_SECONDS="${BENCH_WRK_SECONDS:-10}"
+WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-64}"
+PAGE_REQUESTS="${BENCH_PAGE_REQUESTS:-20}"
+TARGETS="${BENCH_TARGETS:-origin registry nginx}"
+ORIGIN_DLL="$ROOT/src/Origin/bin/Release/net10.0/EdgeRegistry.Origin.dll"
+OUT="$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)"
+
+OCI_MANIFEST=application/vnd.oci.image.manifest.v1+json
+OCI_CONFIG=application/vnd.oci.image.config.v1+json
+OCI_LAYER=application/vnd.oci.image.layer.v1.tar+gzip
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/edgeregistry-bench-XXXXXX")
+chmod 755 "$WORK" # nginx workers run as nobody and must read the blob below it
+PIDS=()
+declare -A RESULT=()   # "<metric>|<target>" -> value
+declare -A URL=()      # target -> base URL without trailing slash
+declare -A DOWN=()     # target -> why it is not measured
+
+cleanup() {
+  # TERM first: an nginx master only takes its workers down when it is asked, not when it is killed.
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else echo "bench: kept $WORK"; fi
+}
+trap cleanup EXIT
+
+log() { echo "bench: $*" >&2; }
+has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
+up() { [ -n "${URL[$1]:-}" ]; }
+
+# ---------------------------------------------------------------------------------------------
+# Infrastructure
+# ---------------------------------------------------------------------------------------------
+
+require_tools() {
+  local missing=()
+  for tool in curl wrk ab openssl docker-registry nginx sha256sum awk split dd; do
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "bench: missing ${missing[*]}; install them with: apt-get install -y curl wrk apache2-utils openssl docker-registry nginx" >&2
+    exit 1
+  fi
+}
+
+# free_port: a port on 127.0.0.1 that nothing answers on.
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((10000 + RANDOM % 20000)) # below Linux's ephemeral range (32768-60999)
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "bench: no free port found" >&2
+  return 1
+}
+
+# wait_http <url> <pid> <timeout-seconds> <codes...>: waits until <url> answers one of <codes>.
+wait_http() {
+  local url=$1 pid=$2 timeout=$3 code
+  shift 3
+  local deadline=$((SECONDS + timeout))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" || true)
+    for want in "$@"; do [ "$code" = "$want" ] && return 0; done
+    sleep 0.2
+  done
+  return 1
+}
+
+# stop <pid>: ends one server this script started and reaps it (no job-control notice).
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# address_taken <log>: the server could not bind its port (another process took it since free_port).
+address_taken() { grep -qi 'address already in use' "$1" 2>/dev/null; }
+
+build_origin() {
+  log "building the origin (Release)"
+  dotnet build "$ROOT/src/Origin/Origin.csproj" -c Release -nologo -v q -nodeReuse:false >"$WORK/build.log" 2>&1 \
+    || { tail -20 "$WORK/build.log" >&2; DOWN[origin]="build failed (see above)"; return 0; }
+}
+
+start_origin() {
+  if [ -n "${DOWN[origin]:-}" ]; then return 0; fi
+  if [ ! -f "$ORIGIN_DLL" ]; then DOWN[origin]="$ORIGIN_DLL does not exist"; return 0; fi
+  local dir="$WORK/origin" port pid
+  mkdir -p "$dir/storage"
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    cat >"$dir/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+http:
+  addr: 127.0.0.1:$port
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+YAML
+    (cd "$dir" && exec env -u ASPNETCORE_URLS -u DOTNET_URLS REGISTRY_CONFIGURATION_PATH="$dir/config.yml" \
+      dotnet "$ORIGIN_DLL" >"$dir/origin.log" 2>&1) &
+    pid=$!
+    if wait_http "http://127.0.0.1:$port/healthz" "$pid" 30 200; then
+      PIDS+=("$pid")
+      URL[origin]="http://127.0.0.1:$port"
+      log "origin up at ${URL[origin]}"
+      return 0
+    fi
+    if kill -0 "$pid" 2>/dev/null; then
+      DOWN[origin]="no 200 from GET /healthz on 127.0.0.1:$port within 30 s"
+    else
+      DOWN[origin]="it exited before answering GET /healthz on 127.0.0.1:$port"
+    fi
+    stop "$pid"
+    address_taken "$dir/origin.log" && [ "$attempt" -lt 3 ] && { log "origin: port $port was taken, retrying"; continue; }
+    break
+  done
+  echo "==================================================================" >&2
+  echo "bench: THE ORIGIN IS NOT UP: ${DOWN[origin]}. Its log ends:" >&2
+  tail -15 "$dir/origin.log" >&2 || true
+  echo "bench: origin measurements are skipped (shown as n/a)" >&2
+  echo "==================================================================" >&2
+}
+
+start_registry() {
+  local dir="$WORK/registry" port pid
+  mkdir -p "$dir/storage"
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    cat >"$dir/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:$port
+  secret: bench-$RANDOM$RANDOM
+YAML
+    # shellcheck disable=SC2046 # one "-u NAME" per inherited REGISTRY_ variable
+    env $(env | awk -F= '/^REGISTRY_/ { print "-u " $1 }') docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
+    pid=$!
+    if wait_http "http://127.0.0.1:$port/v2/" "$pid" 30 200; then
+      PIDS+=("$pid")
+      URL[registry]="http://127.0.0.1:$port"
+      log "docker-registry up at ${URL[registry]}"
+      return 0
+    fi
+    stop "$pid"
+    address_taken "$dir/registry.log" && [ "$attempt" -lt 3 ] && { log "docker-registry: port $port was taken, retrying"; continue; }
+    break
+  done
+  DOWN[registry]="docker-registry did not start"
+  tail -15 "$dir/registry.log" >&2 || true
+}
+
+# start_nginx <directory>: nginx (sendfile on) serving <directory> read-only, in the foreground of a
+# background job, with every path it writes inside the work dir. The edge's bench will sit beside it.
+start_nginx() {
+  local root=$1 dir="$WORK/nginx" port nginx pid
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  mkdir -p "$dir/logs" "$dir/tmp"
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+error_log $dir/logs/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 1024; }
+http {
+  sendfile on;
+  tcp_nopush on;
+  access_log off;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+  }
+}
+CONF
+    "$nginx" -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' >"$dir/logs/stdout.log" 2>&1 &
+    pid=$!
+    if wait_http "http://127.0.0.1:$port/" "$pid" 10 200 403 404; then
+      PIDS+=("$pid")
+      URL[nginx]="http://127.0.0.1:$port"
+      log "nginx up at ${URL[nginx]}"
+      return 0
+    fi
+    stop "$pid"
+    cat "$dir/logs/stdout.log" "$dir/logs/error.log" 2>/dev/null | grep -qi 'address already in use' && [ "$attempt" -lt 3 ] && continue
+    break
+  done
+  DOWN[nginx]="nginx did not start"
+  cat "$dir/logs/stdout.log" "$dir/logs/error.log" >&2 || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# Registry client pieces (curl)
+# ---------------------------------------------------------------------------------------------
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
+mib_per_s() { awk -v bytes="$1" -v s="$2" 'BEGIN { if (s <= 0) print "n/a"; else printf "%.1f", bytes / 1048576 / s }'; }
+
+# absolute <base> <location>: a Location header made absolute.
+absolute() {
+  case "$2" in
+    http://* | https://*) echo "$2" ;;
+    *) echo "$1$2" ;;
+  esac
+}
+
+# with_query <url> <key=value>: appends a query parameter.
+with_query() {
+  case "$1" in
+    *\?*) echo "$1&$2" ;;
+    *) echo "$1?$2" ;;
+  esac
+}
+
+# start_upload <base> <repo>: POSTs a new upload session, prints its absolute Location.
+start_upload() {
+  local location
+  location=$(curl -s -o /dev/null -D - -X POST "$1/v2/$2/blobs/uploads/" | tr -d '\r' | awk 'tolower($1) == "location:" { print $2 }')
+  [ -n "$location" ] || { log "POST $1/v2/$2/blobs/uploads/ gave no Location"; return 1; }
+  absolute "$1" "$location"
+}
+
+# put_blob <base> <repo> <file> <digest>: monolithic upload (POST, then PUT with the whole body).
+put_blob() {
+  local location code
+  location=$(start_upload "$1" "$2") || return 1
+  # --upload-file streams the file; --data-binary @file would first read all of it into memory.
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+    --upload-file "$3" "$(with_query "$location" "digest=$4")")
+  [ "$code" = 201 ] || { log "PUT blob to $1/v2/$2 answered $code"; return 1; }
+}
+
+# put_blob_chunked <base> <repo> <chunk-dir> <digest>: PATCH each chunk with Content-Range, then PUT.
+put_blob_chunked() {
+  local location offset=0 size end headers code
+  location=$(start_upload "$1" "$2") || return 1
+  for chunk in "$3"/chunk.*; do
+    size=$(stat -c %s "$chunk")
+    end=$((offset + size - 1))
+    headers=$(curl -s -o /dev/null -D - -X PATCH -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+      -H "Content-Range: $offset-$end" --upload-file "$chunk" "$location" | tr -d '\r')
+    code=$(echo "$headers" | awk 'NR == 1 { print $2 }')
+    [ "$code" = 202 ] || { log "PATCH at $offset to $1/v2/$2 answered $code"; return 1; }
+    location=$(absolute "$1" "$(echo "$headers" | awk 'tolower($1) == "location:" { print $2 }')")
+    offset=$((end + 1))
+  done
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$(with_query "$location" "digest=$4")")
+  [ "$code" = 201 ] || { log "closing PUT to $1/v2/$2 answered $code"; return 1; }
+}
+
+# put_manifest <base> <repo> <reference> <file> <media-type>
+put_manifest() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H "Content-Type: $5" --data-binary "@$4" "$1/v2/$2/manifests/$3")
+  [ "$code" = 201 ] || { log "PUT manifest $1/v2/$2/manifests/$3 answered $code"; return 1; }
+}
+
+# drop_trailing_next <config-file>: a curl -K file ends after its last request, not with "next".
+drop_trailing_next() {
+  if [ "$(tail -n 1 "$1")" = next ]; then sed -i '$ d' "$1"; fi
+}
+
+# curl_batch <config-file>: runs a curl -K batch (one connection, keep-alive) and fails unless every
+# response had one of the status codes in $BATCH_OK.
+curl_batch() {
+  local bad
+  drop_trailing_next "$1"
+  bad=$(curl -s -K "$1" | awk -v ok=" ${BATCH_OK:-201} " 'index(ok, " " $1 " ") == 0' | sort | uniq -c)
+  [ -z "$bad" ] || { log "batch $1 had unexpected answers (count status): $bad"; return 1; }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Measurements: each prints one value (or n/a) on stdout and logs what it does on stderr.
+# ---------------------------------------------------------------------------------------------
+
+measure_cat() {
+  local start end
+  start=$(now); cat "$BLOB" >/dev/null; end=$(now)
+  mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
+}
+
+measure_sha256() {
+  local start end
+  start=$(now); openssl dgst -sha256 "$BLOB" >/dev/null; end=$(now)
+  mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
+}
+
+measure_push_monolithic() {
+  local start end
+  start=$(now)
+  put_blob "${URL[$1]}" bench/monolithic "$BLOB" "$BLOB_DIGEST" || { echo n/a; return; }
+  end=$(now)
+  mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
+}
+
+measure_push_chunked() {
+  local start end
+  start=$(now)
+  put_blob_chunked "${URL[$1]}" bench/chunked "$CHUNKS" "$BLOB_DIGEST" || { echo n/a; return; }
+  end=$(now)
+  mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
+}
+
+# measure_pull <target>: GET of the blob pushed by measure_push_monolithic (nginx: the file itself).
+measure_pull() {
+  local url code speed
+  if [ "$1" = nginx ]; then url="${URL[nginx]}/$(basename "$BLOB")"; else url="${URL[$1]}/v2/bench/monolithic/blobs/$BLOB_DIGEST"; fi
+  read -r code speed < <(curl -s -L -o /dev/null -w '%{http_code} %{speed_download}\n' "$url")
+  [ "$code" = 200 ] || { log "GET $url answered $code"; echo n/a; return; }
+  awk -v s="$speed" 'BEGIN { printf "%.1f", s / 1048576 }'
+}
+
+# wrk_run <url> <method> [header]: prints "<requests/s> <p99 ms>".
+wrk_run() {
+  local url=$1 method=$2 header=${3:-} script="$WORK/wrk-$2.lua" out
+  printf 'wrk.method = "%s"\n' "$method" >"$script"
+  local args=(-c "$WRK_CONNECTIONS" -t 2 -d "${WRK_SECONDS}s" --latency -s "$script")
+  [ -n "$header" ] && args+=(-H "$header")
+  out=$(wrk "${args[@]}" "$url" 2>&1)
+  echo "$out" >>"$WORK/wrk.log"
+  if echo "$out" | grep -q 'Non-2xx or 3xx responses'; then
+    log "wrk $method $url got error responses: $(echo "$out" | grep 'Non-2xx')"
+    echo "n/a n/a"
+    return
+  fi
+  echo "$out" | awk '
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "99%" {
+      v = $2
+      if (v ~ /us$/) { sub(/us$/, "", v); p99 = v / 1000 }
+      else if (v ~ /ms$/) { sub(/ms$/, "", v); p99 = v }
+      else if (v ~ /s$/) { sub(/s$/, "", v); p99 = v * 1000 }
+    }
+    END { printf "%.0f %.2f\n", rps, p99 }'
+}
+
+measure_manifest_get() {
+  wrk_run "${URL[$1]}/v2/bench/tiny/manifests/latest" GET "Accept: $OCI_MANIFEST"
+}
+
+# ab_head <url>: prints "<requests/s> <p99 ms>" for HEAD requests. wrk cannot do HEAD: it waits for
+# the body a HEAD response announces but never sends. ab (-i) can, single-threaded, whole-ms percentiles.
+ab_head() {
+  local out
+  out=$(ab -i -k -q -c "$WRK_CONNECTIONS" -t "$WRK_SECONDS" -n 10000000 "$1" 2>&1)
+  echo "$out" >>"$WORK/ab.log"
+  if echo "$out" | grep -Eq 'Non-2xx responses|^Failed requests: +[1-9]'; then
+    log "ab HEAD $1 got failures: $(echo "$out" | grep -E 'Non-2xx|Failed requests')"
+    echo "n/a n/a"
+    return
+  fi
+  echo "$out" | awk '/^Requests per second:/ { rps = $4 } $1 == "99%" { p99 = $2 } END { printf "%.0f %s\n", rps, p99 }'
+}
+
+measure_blob_head() {
+  ab_head "${URL[$1]}/v2/bench/tiny/blobs/$LAYER_DIGEST"
+}
+
+# push_tiny <target>: the small image every repository and tag of the listing benchmarks points at.
+push_tiny() {
+  put_blob "${URL[$1]}" bench/tiny "$WORK/tiny/config.json" "$CONFIG_DIGEST" \
+    && put_blob "${URL[$1]}" bench/tiny "$WORK/tiny/layer" "$LAYER_DIGEST" \
+    && put_manifest "${URL[$1]}" bench/tiny latest "$WORK/tiny/manifest.json" "$OCI_MANIFEST"
+}
+
+# mount_entries <base> <repository>: curl -K entries that mount the tiny image's blobs from bench/tiny.
+mount_entries() {
+  for digest in "$CONFIG_DIGEST" "$LAYER_DIGEST"; do
+    printf 'url = "%s/v2/%s/blobs/uploads/?mount=%s&from=bench/tiny"\nrequest = "POST"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' \
+      "$1" "$2" "$digest"
+  done
+}
+
+# populate_repositories <target> <from> <to>: repositories bench/r<i> holding the tiny image
+# (blobs mounted from bench/tiny, then the manifest put), over one keep-alive connection.
+populate_repositories() {
+  local base=${URL[$1]} config="$WORK/populate-repos-$1.curl" name
+  : >"$config"
+  for ((i = $2; i <= $3; i++)); do
+    name=$(printf 'bench/r%06d' "$i")
+    mount_entries "$base" "$name" >>"$config"
+    printf 'url = "%s/v2/%s/manifests/latest"\nrequest = "PUT"\nheader = "Content-Type: %s"\ndata-binary = "@%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' \
+      "$base" "$name" "$OCI_MANIFEST" "$WORK/tiny/manifest.json" >>"$config"
+  done
+  BATCH_OK=201 curl_batch "$config"
+}
+
+# populate_tags <target> <from> <to>: tags t<i> on bench/tags, all the tiny manifest.
+populate_tags() {
+  local base=${URL[$1]} config="$WORK/populate-tags-$1.curl"
+  mount_entries "$base" bench/tags >"$config"
+  for ((i = $2; i <= $3; i++)); do
+    printf 'url = "%s/v2/bench/tags/manifests/t%06d"\nrequest = "PUT"\nheader = "Content-Type: %s"\ndata-binary = "@%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' \
+      "$base" "$i" "$OCI_MANIFEST" "$WORK/tiny/manifest.json" >>"$config"
+  done
+  BATCH_OK=201 curl_batch "$config"
+}
+
+# page_time <url>: mean milliseconds of $PAGE_REQUESTS GETs of <url> over one connection.
+page_time() {
+  local config="$WORK/page.curl"
+  : >"$config"
+  for ((i = 0; i < PAGE_REQUESTS; i++)); do
+    printf 'url = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%{time_total}\\n"\nnext\n' "$1" >>"$config"
+  done
+  drop_trailing_next "$config"
+  curl -s -K "$config" | awk '
+    $1 != 200 { bad = $1 }
+    { sum += $2; n++ }
+    END { if (bad != "" || n == 0) print "n/a"; else printf "%.2f", sum / n * 1000 }'
+}
+
+# measure_listings <target> <count>: catalog and tag-list page times once <count> repositories and
+# tags exist; first page (n=100) and a page from the middle (last=<middle entry>).
+measure_listings() {
+  local target=$1 count=$2 middle base=${URL[$1]}
+  middle=$((count / 2))
+  RESULT["catalog first page @$count (ms)|$target"]=$(page_time "$base/v2/_catalog?n=100")
+  RESULT["catalog middle page @$count (ms)|$target"]=$(page_time "$base/v2/_catalog?n=100&last=$(printf 'bench/r%06d' "$middle")")
+  RESULT["tags first page @$count (ms)|$target"]=$(page_time "$base/v2/bench/tags/tags/list?n=100")
+  RESULT["tags middle page @$count (ms)|$target"]=$(page_time "$base/v2/bench/tags/tags/list?n=100&last=$(printf 't%06d' "$middle")")
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+make_data() {
+  mkdir -p "$WORK/blob" "$WORK/chunks" "$WORK/tiny"
+  chmod 755 "$WORK/blob"
+  BLOB="$WORK/blob/blob.bin"
+  log "writing a ${BLOB_MIB} MiB random blob"
+  head -c "$((BLOB_MIB * 1048576))" /dev/urandom >"$BLOB"
+  chmod 644 "$BLOB"
+  BLOB_BYTES=$(stat -c %s "$BLOB")
+  BLOB_DIGEST="sha256:$(sha256sum "$BLOB" | awk '{ print $1 }')"
+  split -b "${CHUNK_MIB}M" -a 4 -d "$BLOB" "$WORK/chunks/chunk."
+  CHUNKS="$WORK/chunks"
+
+  head -c 1024 /dev/urandom >"$WORK/tiny/layer"
+  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$(sha256sum "$WORK/tiny/layer" | awk '{ print $1 }')" >"$WORK/tiny/config.json"
+  CONFIG_DIGEST="sha256:$(sha256sum "$WORK/tiny/config.json" | awk '{ print $1 }')"
+  LAYER_DIGEST="sha256:$(sha256sum "$WORK/tiny/layer" | awk '{ print $1 }')"
+  printf '{"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"%s","digest":"%s","size":%d},"layers":[{"mediaType":"%s","digest":"%s","size":%d}]}' \
+    "$OCI_MANIFEST" "$OCI_CONFIG" "$CONFIG_DIGEST" "$(stat -c %s "$WORK/tiny/config.json")" \
+    "$OCI_LAYER" "$LAYER_DIGEST" 1024 >"$WORK/tiny/manifest.json"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+value() { echo "${RESULT["$1|$2"]:-n/a}"; }
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'
+}
+
+# goal <description> <awk condition over a and b> <a> <b>
+goal() {
+  local verdict
+  verdict=$(awk -v a="$3" -v b="$4" "BEGIN { if (a == \"n/a\" || b == \"n/a\") print \"n/a\"; else if ($2) print \"PASS\"; else print \"FAIL\" }")
+  printf '| %s | %s |\n' "$1" "$verdict"
+}
+
+report() {
+  local metrics=(
+    "push monolithic ${BLOB_MIB} MiB (MiB/s)"
+    "push chunked ${CHUNK_MIB} MiB PATCHes (MiB/s)"
+    "pull blob (MiB/s)"
+    "manifest GET by tag (req/s)"
+    "manifest GET by tag p99 (ms)"
+    "blob HEAD (req/s)"
+    "blob HEAD p99 (ms, whole ms)"
+  )
+  for size in $SIZES; do
+    metrics+=("catalog first page @$size (ms)" "catalog middle page @$size (ms)" "tags first page @$size (ms)" "tags middle page @$size (ms)")
+  done
+
+  {
+    echo "# Bench run $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo
+    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r); blob ${BLOB_MIB} MiB; manifest GET: wrk -c$WRK_CONNECTIONS -t2 -d${WRK_SECONDS}s; blob HEAD: ab -i -k -c$WRK_CONNECTIONS -t$WRK_SECONDS."
+    for target in origin registry nginx; do
+      [ -n "${DOWN[$target]:-}" ] && echo "Not measured: $target: ${DOWN[$target]}."
+    done
+    echo
+    echo "Machine baselines on the same file: cat > /dev/null $(value "cat file > /dev/null (MiB/s)" local) MiB/s, openssl dgst -sha256 $(value "openssl dgst -sha256 (MiB/s)" local) MiB/s."
+    echo
+    echo "Ratios are origin / docker-registry: above 1 is better for MiB/s and req/s, below 1 is better for ms."
+    echo
+    echo "| metric | origin | docker-registry | nginx | origin / docker-registry |"
+    echo "|---|---:|---:|---:|---:|"
+    for metric in "${metrics[@]}"; do
+      printf '| %s | %s | %s | %s | %s |\n' "$metric" "$(value "$metric" origin)" "$(value "$metric" registry)" \
+        "$(value "$metric" nginx)" "$(ratio "$(value "$metric" origin)" "$(value "$metric" registry)")"
+    done
+    echo
+    echo "| goal (issue 2) | verdict |"
+    echo "|---|---|"
+    goal "pull >= 1.0x docker-registry" "a >= b" "$(value "pull blob (MiB/s)" origin)" "$(value "pull blob (MiB/s)" registry)"
+    goal "monolithic push >= 0.8x openssl sha256" "a >= 0.8 * b" "$(value "push monolithic ${BLOB_MIB} MiB (MiB/s)" origin)" "$(value "openssl dgst -sha256 (MiB/s)" local)"
+    goal "manifest GET >= 10x docker-registry req/s" "a >= 10 * b" "$(value "manifest GET by tag (req/s)" origin)" "$(value "manifest GET by tag (req/s)" registry)"
+    goal "manifest GET p99 < 10 ms" "a < 10" "$(value "manifest GET by tag p99 (ms)" origin)" 0
+    local small large
+    small=$(echo "$SIZES" | awk '{ print $1 }')
+    large=$(echo "$SIZES" | awk '{ print $NF }')
+    # "No slower" with 10 % of slack for timer noise on a shared machine.
+    goal "catalog page at $large no slower than at $small" "a <= b * 1.1" \
+      "$(value "catalog middle page @$large (ms)" origin)" "$(value "catalog middle page @$small (ms)" origin)"
+  } | tee "$OUT/results.md"
+  log "results written to $OUT/results.md"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+main() {
+  require_tools
+  mkdir -p "$OUT"
+  make_data
+
+  log "measuring cat and openssl on the blob"
+  cat "$BLOB" >/dev/null # warm the page cache first
+  RESULT["cat file > /dev/null (MiB/s)|local"]=$(measure_cat)
+  RESULT["openssl dgst -sha256 (MiB/s)|local"]=$(measure_sha256)
+
+  has_target origin && { build_origin; start_origin; } || DOWN[origin]=${DOWN[origin]:-"not in BENCH_TARGETS"}
+  has_target registry && start_registry || DOWN[registry]=${DOWN[registry]:-"not in BENCH_TARGETS"}
+  has_target nginx && start_nginx "$WORK/blob" || DOWN[nginx]=${DOWN[nginx]:-"not in BENCH_TARGETS"}
+
+  for target in origin registry; do
+    up "$target" || continue
+    log "$target: push monolithic"
+    RESULT["push monolithic ${BLOB_MIB} MiB (MiB/s)|$target"]=$(measure_push_monolithic "$target")
+    log "$target: push chunked"
+    RESULT["push chunked ${CHUNK_MIB} MiB PATCHes (MiB/s)|$target"]=$(measure_push_chunked "$target")
+    log "$target: pull"
+    RESULT["pull blob (MiB/s)|$target"]=$(measure_pull "$target")
+    if push_tiny "$target"; then
+      log "$target: manifest GET (wrk)"
+      read -r rps p99 < <(measure_manifest_get "$target")
+      RESULT["manifest GET by tag (req/s)|$target"]=$rps
+      RESULT["manifest GET by tag p99 (ms)|$target"]=$p99
+      log "$target: blob HEAD (ab)"
+      read -r rps p99 < <(measure_blob_head "$target")
+      RESULT["blob HEAD (req/s)|$target"]=$rps
+      RESULT["blob HEAD p99 (ms, whole ms)|$target"]=$p99
+      local done=0
+      for size in $SIZES; do
+        log "$target: creating repositories and tags $((done + 1))..$size"
+        if populate_repositories "$target" $((done + 1)) "$size" && populate_tags "$target" $((done + 1)) "$size"; then
+          done=$size
+          log "$target: listing pages at $size"
+          measure_listings "$target" "$size"
+        else
+          log "$target: could not create $size repositories/tags; listings skipped"
+          break
+        fi
+      done
+    else
+      log "$target: could not push the tiny image; request-rate and listing benchmarks skipped"
+    fi
+  done
+
+  if up nginx; then
+    log "nginx: pull (sendfile)"
+    RESULT["pull blob (MiB/s)|nginx"]=$(measure_pull nginx)
+  fi
+
+  report
+}
+
+main "$@"

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace EdgeRegistry.Edge.Configuration;
+
+/// <summary>Parsers for the scalar forms the YAML file and the environment use; each throws <see cref="FormatException"/> with a message fit for an operator.</summary>
+internal static class ConfigValue
+{
+    private static readonly (string Suffix, long Factor)[] SizeSuffixes =
+    [
+        ("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30), ("TiB", 1L << 40),
+        ("KB", 1000L), ("MB", 1000L * 1000), ("GB", 1000L * 1000 * 1000), ("TB", 1000L * 1000 * 1000 * 1000),
+        ("Ki", 1L << 10), ("Mi", 1L << 20), ("Gi", 1L << 30), ("Ti", 1L << 40),
+        ("B", 1L),
+    ];
+
+    private static readonly (string Suffix, TimeSpan Unit)[] DurationSuffixes =
+    [
+        ("ms", TimeSpan.FromMilliseconds(1)), ("s", TimeSpan.FromSeconds(1)), ("m", TimeSpan.FromMinutes(1)),
+        ("h", TimeSpan.FromHours(1)), ("d", TimeSpan.FromDays(1)),
+    ];
+
+    /// <summary>A byte size: <c>1048576</c>, <c>512MiB</c>, <c>10GiB</c>, <c>2GB</c>, <c>1Gi</c>.</summary>
+    public static long Size(string value)
+    {
+        var text = value.Trim();
+        foreach (var (suffix, factor) in SizeSuffixes)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal) &&
+                decimal.TryParse(text[..^suffix.Length].Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return checked((long)(number * factor));
+            }
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+            ? bytes
+            : throw new FormatException($"'{value}' is not a size (bytes, or a number with KiB, MiB, GiB, TiB, KB, MB, GB, TB)");
+    }
+
+    /// <summary>A duration: <c>250ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1d</c>, or <c>hh:mm:ss</c>.</summary>
+    public static TimeSpan Duration(string value)
+    {
+        var text = value.Trim();
+        foreach (var (suffix, unit) in DurationSuffixes)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal) &&
+                double.TryParse(text[..^suffix.Length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return unit * number;
+            }
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && text.Contains(':')
+            ? span
+            : throw new FormatException($"'{value}' is not a duration (e.g. 250ms, 30s, 5m, 1h)");
+    }
+
+    /// <summary>A fraction in [0, 1]: <c>0.9</c> or <c>90%</c>.</summary>
+    public static double Fraction(string value)
+    {
+        var text = value.Trim();
+        var percent = text.EndsWith('%');
+        if (percent)
+        {
+            text = text[..^1];
+        }
+
+        return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+            ? percent ? number / 100 : number
+            : throw new FormatException($"'{value}' is not a fraction (e.g. 0.9 or 90%)");
+    }
+
+    public static int Integer(string value) =>
+        int.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new FormatException($"'{value}' is not an integer");
+
+    public static Uri AbsoluteUri(string value) =>
+        Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
+            ? uri
+            : throw new FormatException($"'{value}' is not an absolute URL");
+}

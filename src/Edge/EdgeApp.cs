@@ -1,0 +1,34 @@
+using EdgeRegistry.Edge.Authorization;
+using EdgeRegistry.Edge.Cache;
+using EdgeRegistry.Edge.Configuration;
+using EdgeRegistry.Edge.Forwarding;
+using EdgeRegistry.Edge.Manifests;
+using EdgeRegistry.Edge.Observability;
+
+namespace EdgeRegistry.Edge;
+
+/// <summary>The edge server, buildable in-process (tests, benchmarks) or run as a process (Program.cs).</summary>
+public static class EdgeApp
+{
+    /// <summary>
+    /// Builds the edge. With <paramref name="options"/> null the configuration comes from the YAML file
+    /// (<c>--config</c>, <c>EDGE_CONFIG</c>) and <c>EDGE_</c> variables; <paramref name="configureServices"/>
+    /// runs last, so tests can replace a service (a fake <see cref="TimeProvider"/>). Throws
+    /// <see cref="EdgeConfigurationException"/> when the configuration is bad.
+    /// </summary>
+    public static WebApplication Build(string[] args, EdgeOptions? options = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddEdgeConfiguration(args, options);
+        builder.Services.AddEdgeObservability();
+        builder.Services.AddOriginForwarding();
+        builder.Services.AddBlobCache();
+        builder.Services.AddManifestCache();
+        builder.Services.AddOriginAuthorization();
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapEdge();
+        return app;
+    }
+}

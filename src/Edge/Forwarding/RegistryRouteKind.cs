@@ -1,0 +1,8 @@
+namespace EdgeRegistry.Edge.Forwarding;
+
+internal enum RegistryRouteKind
+{
+    Other,
+    Blob,
+    Manifest,
+}

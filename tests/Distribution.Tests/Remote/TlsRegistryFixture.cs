@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using System.Text;
+using EdgeRegistry.Distribution.Remote;
+
+namespace EdgeRegistry.Distribution.Tests.Remote;
+
+/// <summary>
+/// docker-registry over TLS with a certificate from a CA generated for the run, and htpasswd (bcrypt)
+/// Basic auth, holding <see cref="App"/>. <see cref="CaDirectory"/> holds the CA certificate only.
+/// </summary>
+public sealed class TlsRegistryFixture : IAsyncLifetime
+{
+    private readonly TempDirectory files = new();
+    private DockerRegistryProcess? registry;
+
+    internal DockerRegistryProcess Registry => registry!;
+
+    internal TestCertificates Certificates { get; } = TestCertificates.Create();
+
+    internal RegistryCredential Credential { get; } = new("edge-user", "pa55-" + Guid.NewGuid().ToString("N")[..10]);
+
+    internal SeededImage App { get; private set; } = null!;
+
+    /// <summary>A directory with the CA certificate as <c>ca.crt</c>, and an unrelated file that must be ignored.</summary>
+    internal string CaDirectory => files.Combine("ca");
+
+    internal string ScratchDirectory => files.Path;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(CaDirectory);
+        Certificates.WriteCa(Path.Combine(CaDirectory, "ca.crt"));
+        File.WriteAllText(Path.Combine(CaDirectory, "README"), "not a certificate");
+
+        registry = await DockerRegistryProcess.StartAsync(
+            directory =>
+            {
+                var htpasswd = directory.Combine("htpasswd");
+                File.WriteAllText(htpasswd, $"{Credential.Username}:{BCrypt.Net.BCrypt.HashPassword(Credential.Password, workFactor: 6)}\n");
+                return $"""
+                    auth:
+                      htpasswd:
+                        realm: edge-test-realm
+                        path: {htpasswd}
+
+                    """;
+            },
+            Certificates);
+
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == Certificates.Server.GetCertHashString() },
+        };
+        using var http = new HttpClient(handler);
+        var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Credential.Username}:{Credential.Password}")));
+        App = await RegistrySeeder.PushImageAsync(http, registry.BaseUri, "team/tls-app", "1.0", 300_000, basic);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (registry is not null)
+        {
+            await registry.DisposeAsync();
+        }
+
+        Certificates.Dispose();
+        files.Dispose();
+    }
+}
