@@ -7,9 +7,9 @@ namespace EdgeRegistry.Origin.Caching;
 /// The metadata store with its blob-link lookups (asked on every blob GET and HEAD) answered from an
 /// <see cref="IBlobDescriptorCache"/> first. Links are written to the store before the cache and removed from
 /// the store before the cache, so the cache never holds a link the store did not have; everything else
-/// goes straight to the store.
+/// goes straight to the store. The store stays its owner's (the container's) to dispose.
 /// </summary>
-internal sealed class CachingMetadataStore(IMetadataStore inner, IBlobDescriptorCache cache) : IMetadataStore, IAsyncDisposable
+internal sealed class CachingMetadataStore(IMetadataStore inner, IBlobDescriptorCache cache) : IMetadataStore
 {
     /// <summary>The store behind the cache.</summary>
     public IMetadataStore Inner => inner;
@@ -92,18 +92,4 @@ internal sealed class CachingMetadataStore(IMetadataStore inner, IBlobDescriptor
 
     public Task<IReadOnlyList<UploadSession>> ListUploadsStartedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         inner.ListUploadsStartedBeforeAsync(cutoff, cancellationToken);
-
-    /// <summary>Disposes the store behind the cache: the container made it through this decorator and does not track it.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        switch (inner)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
 }

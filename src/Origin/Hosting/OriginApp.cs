@@ -1,6 +1,8 @@
+using EdgeRegistry.Origin.Access;
 using EdgeRegistry.Origin.Api;
 using EdgeRegistry.Origin.Caching;
 using EdgeRegistry.Origin.Configuration;
+using EdgeRegistry.Origin.ImageStreams;
 using EdgeRegistry.Origin.Maintenance;
 using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Observability;
@@ -24,12 +26,16 @@ internal static partial class OriginApp
         builder.Services.AddStorage(options.Storage);
         builder.Services.AddMetadata(options.Metadata);
         builder.Services.AddBlobDescriptorCache(options.Storage, options.Redis);
+        builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
+        builder.Services.AddImageStreams(options.Http);
         builder.Services.AddRegistryApi(ApiOptions(options.Storage));
         builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
         builder.Services.AddOriginHealth();
 
         var app = builder.Build();
         app.UseRegistryApi();
+        app.UseOpenShiftAccess();
+        app.UseImageStreamApi();
         app.MapOriginHealth();
         app.Lifetime.ApplicationStarted.Register(() => Log.Listening(
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Origin"),
