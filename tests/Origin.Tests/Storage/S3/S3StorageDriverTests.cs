@@ -13,6 +13,10 @@ public sealed class S3StorageDriverTests(S3rverFixture s3rver) : StorageDriverCo
 {
     private const int MiB = 1024 * 1024;
 
+    // One root per test: every driver the test makes (the suite may make several when its first use is
+    // concurrent) sees the same keys, and no other test's.
+    private readonly string root = "/test-" + Guid.NewGuid().ToString("N");
+
     [Fact]
     public void Name_Always_IsS3()
     {
@@ -162,11 +166,12 @@ public sealed class S3StorageDriverTests(S3rverFixture s3rver) : StorageDriverCo
     [Fact]
     public async Task ListAsync_MoreKeysThanOneS3Page_ReturnsEveryChild()
     {
+        var driver = Driver;
         var names = Enumerable.Range(0, 1030).Select(i => $"/repositories/big/_layers/sha256/{i:D4}/link").ToList();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (path, token) =>
-            await Driver.PutContentAsync(path, "x"u8.ToArray(), token));
+            await driver.PutContentAsync(path, "x"u8.ToArray(), token));
 
-        var listed = await Driver.ListAsync("/repositories/big/_layers/sha256", CancellationToken.None);
+        var listed = await driver.ListAsync("/repositories/big/_layers/sha256", CancellationToken.None);
 
         Assert.Equal(Enumerable.Range(0, 1030).Select(i => $"/repositories/big/_layers/sha256/{i:D4}"), listed);
     }
@@ -205,7 +210,7 @@ public sealed class S3StorageDriverTests(S3rverFixture s3rver) : StorageDriverCo
         await Assert.ThrowsAsync<InvalidStoragePathException>(() => Driver.ListAsync("/.partial.x/dir", CancellationToken.None));
     }
 
-    protected override IStorageDriver CreateDriver() => S3rverFixture.CreateDriver(s3rver.Options());
+    protected override IStorageDriver CreateDriver() => S3rverFixture.CreateDriver(s3rver.Options(rootDirectory: root));
 
     private AmazonS3Client RawClient() =>
         new(new Amazon.Runtime.BasicAWSCredentials(S3rverServer.AccessKey, S3rverServer.SecretKey), new AmazonS3Config
