@@ -230,6 +230,30 @@ public sealed class BlobPullThroughTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_StorageNotOnTheLocalFileSystem_MirroredThroughTheDriversWriter()
+    {
+        var metadata = Path.Combine(Path.GetTempPath(), $"edgeregistry-pullthrough-{Guid.NewGuid():N}.db");
+        await using var origin = await PullThroughTestOrigin.StartAsync(
+            _remote,
+            environment: new Dictionary<string, string> { ["REGISTRY_STORAGE"] = "inmemory", ["REGISTRY_METADATA_SQLITE_PATH"] = metadata });
+        var image = _remote.AddImage("library/busybox", "latest", 700_000);
+        await ImportAsync(origin, "docker.io/library/busybox:latest");
+        var layer = image.Blobs.Single(b => b.Value.Length == 700_000);
+
+        Assert.Equal(layer.Value, await GetBytesAsync(origin, layer.Key));
+        await Eventually(() => origin.PullThrough.ActiveFills == 0);
+        Assert.Equal(layer.Value, await GetBytesAsync(origin, layer.Key));
+
+        Assert.Equal(1, _remote.BlobGets(layer.Key));
+        Assert.Equal(layer.Value.Length, await origin.Metadata.GetLinkedBlobSizeAsync(Stream, layer.Key, CancellationToken.None));
+        await origin.DisposeAsync();
+        foreach (var file in Directory.EnumerateFiles(Path.GetTempPath(), Path.GetFileName(metadata) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Get_ReadOnlyMode_ServedButNotKept()
     {
         await using var origin = await PullThroughTestOrigin.StartAsync(

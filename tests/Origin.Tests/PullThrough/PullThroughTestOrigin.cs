@@ -2,6 +2,7 @@ using System.Text;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Origin.Access;
 using EdgeRegistry.Origin.Api;
+using EdgeRegistry.Origin.Caching;
 using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.ImageStreams;
 using EdgeRegistry.Origin.Metadata;
@@ -20,7 +21,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace EdgeRegistry.Origin.Tests.PullThrough;
 
 /// <summary>
-/// A real origin on Kestrel at 127.0.0.1 with the same registration calls as OriginApp (storage, metadata, access,
+/// A real origin on Kestrel at 127.0.0.1 with the same registration calls as OriginApp (storage, metadata, blob descriptor cache, access,
 /// image streams, upstream clients, imports, pull-through, /v2), configured from a generated config.yml whose
 /// <c>upstream</c> section aliases <c>docker.io</c> to a <see cref="FakeRemoteRegistry"/>. Logs are captured; data
 /// lives in a temp directory removed on dispose.
@@ -28,6 +29,7 @@ namespace EdgeRegistry.Origin.Tests.PullThrough;
 internal sealed class PullThroughTestOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _disposed;
 
     private PullThroughTestOrigin(WebApplication app, string root, Uri baseAddress, CapturingLoggerProvider logs)
     {
@@ -103,6 +105,7 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock ?? (TimeProvider)TimeProvider.System);
         builder.Services.AddStorage(options.Storage);
         builder.Services.AddMetadata(options.Metadata);
+        builder.Services.AddBlobDescriptorCache(options.Storage, options.Redis);
         builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
         builder.Services.AddImageStreams(options.Http);
         builder.Services.AddUpstream(options.Upstream);
@@ -132,6 +135,12 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
