@@ -80,24 +80,34 @@ internal sealed class BlobPullThrough(
             }
 
             var fill = GetOrStart(repository, digest, size.Value, list);
-            BlobFillStart start;
-            BlobFillReader? reader;
+            BlobFillStart? start = null;
+            BlobFillReader? reader = null;
+            RegistryException? notStarted = null;
             try
             {
                 start = await fill.Started.WaitAsync(cancellationToken);
                 fill.AddRepository(repository);
                 reader = await fill.OpenReaderAsync(cancellationToken);
             }
-            catch (RegistryException)
+            catch (RegistryException exception)
             {
-                // An import may have changed the candidates since they were cached.
-                candidates.Invalidate(repository);
-                throw;
+                notStarted = exception;
             }
             finally
             {
                 // Not the request's token: a spool kept for this request is removed even when its client went away.
                 await fill.ReleaseInterestAsync(CancellationToken.None);
+            }
+
+            if (notStarted is not null)
+            {
+                if (round < MaxRounds && await CandidatesChangedAsync(repository, list, cancellationToken))
+                {
+                    // An import changed the candidates since they were cached: try the current ones.
+                    continue;
+                }
+
+                throw notStarted;
             }
 
             if (reader is null)
@@ -122,7 +132,7 @@ internal sealed class BlobPullThrough(
                 await sender.SendAsync(
                     context,
                     digest,
-                    start.Length,
+                    start!.Length,
                     (offset, _) =>
                     {
                         reader.Seek(offset, SeekOrigin.Begin);
@@ -133,6 +143,13 @@ internal sealed class BlobPullThrough(
 
             return true;
         }
+    }
+
+    /// <summary>Forgets the cached candidates of <paramref name="repository"/>; true when the store now names others.</summary>
+    private async Task<bool> CandidatesChangedAsync(string repository, IReadOnlyList<RemoteCandidate> tried, CancellationToken cancellationToken)
+    {
+        candidates.Invalidate(repository);
+        return !(await candidates.GetAsync(repository, cancellationToken)).SequenceEqual(tried);
     }
 
     /// <summary>The running fill of <paramref name="digest"/>, or a new one started for <paramref name="repository"/>.</summary>

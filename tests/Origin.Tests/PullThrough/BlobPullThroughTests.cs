@@ -271,6 +271,22 @@ public sealed class BlobPullThroughTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_ImportFromAnotherRemoteWhileCandidatesAreCached_TheNewRemoteIsTried()
+    {
+        await using var quay = await FakeRemoteRegistry.StartAsync();
+        await using var origin = await PullThroughTestOrigin.StartAsync(_remote, quay: quay);
+        var first = _remote.AddImage("library/busybox", "latest", 10_000);
+        await ImportAsync(origin, "docker.io/library/busybox:latest");
+        Assert.Equal(first.Blobs.Values.First(), await GetBytesAsync(origin, first.Blobs.Keys.First()));
+        var second = quay.AddImage("team/busybox", "v2", 20_000);
+        await origin.Importer.ImportAsync(ImageReference.Parse("quay.io/team/busybox:v2"), Stream, "v2", CancellationToken.None);
+
+        var layer = second.Blobs.Single(b => b.Value.Length == 20_000);
+        Assert.Equal(layer.Value, await GetBytesAsync(origin, layer.Key));
+        Assert.Equal(1, quay.BlobGets(layer.Key));
+    }
+
+    [Fact]
     public async Task Get_BlobNotImportedHere_BlobUnknownEvenWhenAnotherStreamHasIt()
     {
         await using var origin = await PullThroughTestOrigin.StartAsync(_remote);

@@ -66,7 +66,8 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
         string? extraUpstream = null,
         string? extraYaml = null,
         FakeTimeProvider? clock = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        FakeRemoteRegistry? quay = null)
     {
         var root = Directory.CreateTempSubdirectory("edgeregistry-pullthrough-").FullName;
         var yaml = new StringBuilder()
@@ -81,7 +82,8 @@ internal sealed class PullThroughTestOrigin : IAsyncDisposable
             .AppendLine("upstream:")
             .AppendLine("  aliases:")
             .AppendLine($"    docker.io: {remote.BaseAddress.ToString().TrimEnd('/')}")
-            .AppendLine($"  insecure: [docker.io]")
+            .AppendLine(quay is null ? string.Empty : $"    quay.io: {quay.BaseAddress.ToString().TrimEnd('/')}")
+            .AppendLine($"  insecure: [docker.io, quay.io]")
             .AppendLine("  retrydelay: 10ms")
             .AppendLine("  retrymaxdelay: 50ms");
         if (extraUpstream is not null)
