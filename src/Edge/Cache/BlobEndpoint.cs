@@ -1,6 +1,7 @@
 using System.Buffers;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Authorization;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Observability;
@@ -8,9 +9,10 @@ using EdgeRegistry.Edge.Observability;
 namespace EdgeRegistry.Edge.Cache;
 
 /// <summary>
-/// GET and HEAD of <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: a cached blob is served from disk with
-/// SendFileAsync once the origin agrees this client may read it; a blob being filled is served from
-/// the growing file; otherwise a GET starts the fill with the client's credentials and a HEAD is
+/// GET and HEAD of <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: a cached blob is served from disk once the
+/// origin agrees this client may read it (whole, on a connection's first request, with the kernel's
+/// sendfile and <c>Connection: close</c>; otherwise with Kestrel's SendFileAsync); a blob being filled is
+/// served from the growing file; otherwise a GET starts the fill with the client's credentials and a HEAD is
 /// forwarded. Headers are those the origin gives for a blob.
 /// </summary>
 internal sealed partial class BlobEndpoint(
@@ -139,11 +141,25 @@ internal sealed partial class BlobEndpoint(
 
         try
         {
+            // The whole file on a connection's first request: the kernel's sendfile, as nginx would; Kestrel's
+            // SendFileAsync copies through a user-space buffer and reached about 0.7x nginx here.
+            if (range.Status == StatusCodes.Status200OK &&
+                await ZeroCopySender.TrySendAsync(context, ZeroCopySender.IsFirstRequestOnConnection(context), lease.Path, lease.Length, token))
+            {
+                metrics.BytesFromCache.Inc(range.Count);
+                return;
+            }
+
             await response.SendFileAsync(lease.Path, range.Start, range.Count, token);
             metrics.BytesFromCache.Inc(range.Count);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+            Log.ClientGone(logger, digest.ToString());
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // sendfile on a socket the client reset; the connection is already aborted.
             Log.ClientGone(logger, digest.ToString());
         }
     }

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace EdgeRegistry.Origin.Blobs;
+namespace EdgeRegistry.Distribution.Http;
 
 /// <summary>
 /// Sends a whole file with the kernel's sendfile, the way nginx and Go's net/http do, instead of copying
@@ -12,9 +13,10 @@ namespace EdgeRegistry.Origin.Blobs;
 /// head is written here and the file handed to <see cref="Socket.SendFileAsync(string?, ReadOnlyMemory{byte}, ReadOnlyMemory{byte}, TransmitFileOptions, CancellationToken)"/>
 /// on the connection's own socket; the connection is then closed (<c>Connection: close</c>), so Kestrel
 /// never writes after us. Only safe where nothing else can be on the wire: plain HTTP/1.1 and the first
-/// request of its connection (an earlier response could still sit in Kestrel's output pipe).
+/// request of its connection (an earlier response could still sit in Kestrel's output pipe). The origin
+/// uses it for blobs in local storage, the edge for completed cache files.
 /// </summary>
-internal static class ZeroCopySender
+public static class ZeroCopySender
 {
     private static readonly object ConnectionUsedMarker = new();
 
