@@ -40,15 +40,22 @@ public static class ZeroCopySender
     public static bool IsFirstRequestOnConnection(HttpContext context) => context.Items.ContainsKey(FirstRequestItem);
 
     /// <summary>
+    /// True when <see cref="TrySendAsync"/> would take the sendfile path for this request: the first of its
+    /// connection (<paramref name="firstRequest"/>), plain HTTP/1.1, and a socket Kestrel exposes.
+    /// </summary>
+    public static bool CanSend(HttpContext context, bool firstRequest) =>
+        firstRequest
+        && HttpProtocol.IsHttp11(context.Request.Protocol)
+        && context.Features.Get<ITlsConnectionFeature>() is null
+        && context.Features.Get<IConnectionSocketFeature>()?.Socket is not null;
+
+    /// <summary>
     /// Tries to send <paramref name="file"/> whole as a 200 with the headers already set on the response.
     /// Returns false (and has written nothing) when the connection does not allow it.
     /// </summary>
     public static async Task<bool> TrySendAsync(HttpContext context, bool firstRequest, string file, long length, CancellationToken cancellationToken)
     {
-        if (!firstRequest
-            || !HttpProtocol.IsHttp11(context.Request.Protocol)
-            || context.Features.Get<ITlsConnectionFeature>() is not null
-            || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        if (!CanSend(context, firstRequest) || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
             return false;
         }

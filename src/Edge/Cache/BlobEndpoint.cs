@@ -143,10 +143,12 @@ internal sealed partial class BlobEndpoint(
         {
             // The whole file on a connection's first request: the kernel's sendfile, as nginx would; Kestrel's
             // SendFileAsync copies through a user-space buffer and reached about 0.7x nginx here.
-            if (range.Status == StatusCodes.Status200OK &&
-                await ZeroCopySender.TrySendAsync(context, ZeroCopySender.IsFirstRequestOnConnection(context), lease.Path, lease.Length, token))
+            var firstRequest = ZeroCopySender.IsFirstRequestOnConnection(context);
+            if (range.Status == StatusCodes.Status200OK && ZeroCopySender.CanSend(context, firstRequest))
             {
+                // Counted first: the send ends only when the client closes, after it has read every byte.
                 metrics.BytesFromCache.Inc(range.Count);
+                await ZeroCopySender.TrySendAsync(context, firstRequest, lease.Path, lease.Length, token);
                 return;
             }
 
