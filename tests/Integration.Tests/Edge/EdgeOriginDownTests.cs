@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using EdgeRegistry.Integration.Tests.Harness;
 
 namespace EdgeRegistry.Integration.Tests.Edge;
@@ -13,7 +14,7 @@ public sealed class EdgeOriginDownTests : IDisposable
     private CancellationToken Token => _timeout.Token;
 
     [Fact]
-    public async Task Pull_OriginKilled_CachedBlobsAndDigestManifestsServedAndTagGetsLastAnswer()
+    public async Task Pull_OriginKilled_CachedContentServedToAuthorizedClientsAndTagGetsLastAnswer()
     {
         var index = _layout.AddIndex("stable");
         const string Repository = "edge/offline";
@@ -32,7 +33,12 @@ public sealed class EdgeOriginDownTests : IDisposable
         using var manifestRequest = new HttpRequestMessage(HttpMethod.Get, $"v2/{Repository}/manifests/{index.Children[1].ManifestDigest}");
         manifestRequest.Headers.Accept.ParseAdd(MediaTypeNames.OciManifest);
         using var manifest = await client.SendAsync(manifestRequest, Token);
-        var unknown = await client.GetAsync($"v2/{Repository}/blobs/sha256:{new string('0', 64)}", Token);
+        using var unknown = await client.GetAsync($"v2/{Repository}/blobs/sha256:{new string('0', 64)}", Token);
+
+        // Other credentials have no cached authorization answer, and the origin cannot be asked.
+        using var strangerRequest = new HttpRequestMessage(HttpMethod.Get, $"v2/{Repository}/blobs/{layer.Digest}");
+        strangerRequest.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("stranger:secret"u8));
+        using var stranger = await client.SendAsync(strangerRequest, Token);
 
         pull.EnsureSuccess();
         Assert.Equal(index.ManifestDigest, OciLayoutReader.FindTagged(offline, "stable").Digest);
@@ -43,6 +49,7 @@ public sealed class EdgeOriginDownTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, manifest.StatusCode);
         Assert.Equal(index.Children[1].Manifest, await manifest.Content.ReadAsByteArrayAsync(Token));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stranger.StatusCode);
     }
 
     public void Dispose()
