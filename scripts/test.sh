@@ -14,6 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # What the tests need on the machine, one requirement per line: "<kind> <package>".
 #   apt  a Debian package (installed with apt-get)
 #   npm  a global npm package (installed with npm install -g; needs "apt npm" above it)
+# nodejs brings node and npm: the CloudFront cross-check runs @aws-sdk/cloudfront-signer.
 REQUIREMENTS=(
   "apt skopeo"
   "apt docker-registry"
@@ -21,6 +22,7 @@ REQUIREMENTS=(
   "apt nginx"
   "apt wrk"
   "apt openssl"
+  "apt nodejs"
 )
 
 LOG_DIR=TestResults

@@ -1,4 +1,5 @@
 using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Distribution.Manifests;
 using EdgeRegistry.Distribution.Names;
 using EdgeRegistry.Origin.Manifests;
 
@@ -19,6 +20,13 @@ internal sealed class ManifestEndpoints(ManifestService manifests, RegistryApiOp
     {
         var reference = Reference.Parse(route.Argument, ErrorCode.ManifestUnknown);
         var manifest = await manifests.GetAsync(route.Repository, reference, cancellationToken);
+        if (!AcceptNegotiation.IsAcceptable(context.Request.Headers.Accept, manifest.MediaType))
+        {
+            // Nothing is converted: a client that lists manifest types but not this one cannot read it
+            // (distribution answers an OCI index the same way).
+            throw new RegistryException(ErrorCode.ManifestUnknown, $"the manifest is {manifest.MediaType}, which the Accept header does not list", new { mediaType = manifest.MediaType });
+        }
+
         var response = context.Response;
         var etag = $"\"{manifest.Digest}\"";
         response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();

@@ -4,7 +4,9 @@ namespace EdgeRegistry.Origin.Configuration;
 /// The configuration used when no file is given: a single machine listening on 127.0.0.1:5000, blobs under
 /// <c>./data</c>, metadata in <c>./data/metadata.db</c> (derived from the root directory, so that
 /// <c>REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY</c> moves both), deletes enabled (the seed calls
-/// <c>delete.enabled</c> mandatory for pruning), and no auth section.
+/// <c>delete.enabled</c> mandatory for pruning), and OpenShift auth with bootstrap: the first start creates an
+/// administrator and writes its access token into the data directory, so nothing is open by accident. (An
+/// explicit file without an <c>auth</c> section keeps distribution's behaviour: no auth.)
 /// </summary>
 internal static class OriginDefaultConfiguration
 {
@@ -37,5 +39,10 @@ internal static class OriginDefaultConfiguration
             - name: openshift
         metadata:
           driver: sqlite
+        auth:
+          openshift:
+            realm: openshift
+            bootstrap:
+              enabled: true
         """;
 }

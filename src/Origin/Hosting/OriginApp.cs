@@ -1,5 +1,7 @@
+using EdgeRegistry.Origin.Access;
 using EdgeRegistry.Origin.Api;
 using EdgeRegistry.Origin.Configuration;
+using EdgeRegistry.Origin.ImageStreams;
 using EdgeRegistry.Origin.Maintenance;
 using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Observability;
@@ -22,12 +24,16 @@ internal static partial class OriginApp
         builder.AddListener(options.Http);
         builder.Services.AddStorage(options.Storage);
         builder.Services.AddMetadata(options.Metadata);
+        builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
+        builder.Services.AddImageStreams(options.Http);
         builder.Services.AddRegistryApi(ApiOptions(options.Storage));
         builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
         builder.Services.AddOriginHealth();
 
         var app = builder.Build();
         app.UseRegistryApi();
+        app.UseOpenShiftAccess();
+        app.UseImageStreamApi();
         app.MapOriginHealth();
         app.Lifetime.ApplicationStarted.Register(() => Log.Listening(
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Origin"),

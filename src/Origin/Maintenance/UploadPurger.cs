@@ -46,6 +46,18 @@ internal sealed partial class UploadPurger(
         }
 
         using var timer = new PeriodicTimer(options.Interval, timeProvider);
+        try
+        {
+            await RunAsync(timer, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down (or start-up failed): not a failure of purging.
+        }
+    }
+
+    private async Task RunAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             try

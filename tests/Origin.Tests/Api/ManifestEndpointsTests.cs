@@ -33,6 +33,31 @@ public sealed class ManifestEndpointsTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(MediaTypes.OciManifest, true)]
+    [InlineData(MediaTypes.OciManifest + ", " + MediaTypes.DockerManifest, true)]
+    [InlineData("*/*", true)]
+    [InlineData("application/json", true)]
+    [InlineData(MediaTypes.DockerManifest + ", " + MediaTypes.DockerManifestList, false)]
+    public async Task Get_AcceptHeader_ServesStoredTypeOnlyWhenAcceptable(string accept, bool served)
+    {
+        var (manifest, _) = await Client.PushImageAsync("library/app", "v1");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/library/app/manifests/v1");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await Client.SendAsync(request);
+        if (served)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(MediaTypes.OciManifest, response.Content.Headers.ContentType!.MediaType);
+            Assert.Equal(manifest, await response.Content.ReadAsByteArrayAsync());
+        }
+        else
+        {
+            await response.AssertErrorAsync(HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        }
+    }
+
     [Fact]
     public async Task Put_Created_ReturnsLocationAndDigest()
     {

@@ -12,7 +12,8 @@ namespace EdgeRegistry.Origin.Metadata.Sqlite;
 /// Conventions every script keeps, so that the PostgreSQL provider's list can mirror this one table for
 /// table: times are INTEGER unix milliseconds UTC (BIGINT there); digests, names and tags are TEXT compared
 /// byte-wise, which is the ordinal order the listings promise (COLLATE "C" there); surrogate keys are
-/// INTEGER PRIMARY KEY (an identity column there); payloads are BLOB (BYTEA there). WITHOUT ROWID is SQLite's
+/// INTEGER PRIMARY KEY (an identity column there); payloads are BLOB (BYTEA there); flags are INTEGER 0 or 1
+/// (SMALLINT there, so the same statements bind them). WITHOUT ROWID is SQLite's
 /// only dialect here: the small key-only tables are stored clustered on their key, which PostgreSQL has no need of.
 /// </remarks>
 internal static class SqliteMigrations
@@ -97,6 +98,51 @@ internal static class SqliteMigrations
             PRIMARY KEY (repository, id)
         ) WITHOUT ROWID;
         CREATE INDEX uploads_started ON uploads (started);
+        """,
+
+        // Version 2: the OpenShift access model: projects, users, access tokens, role bindings.
+        """
+        CREATE TABLE projects (
+            id      INTEGER PRIMARY KEY,
+            name    TEXT    NOT NULL UNIQUE,
+            public  INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL
+        );
+
+        -- Users of the admin command line. Users of the htpasswd file have no row here.
+        CREATE TABLE users (
+            name          TEXT    PRIMARY KEY,
+            password_hash TEXT,
+            created       INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Only the SHA-256 of a token's secret is kept. Tokens of htpasswd users have no users row to refer to.
+        CREATE TABLE access_tokens (
+            id          TEXT    PRIMARY KEY,
+            user_name   TEXT    NOT NULL,
+            secret_hash BLOB    NOT NULL,
+            description TEXT,
+            created     INTEGER NOT NULL,
+            expires     INTEGER,
+            revoked     INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX access_tokens_user ON access_tokens (user_name);
+
+        CREATE TABLE project_role_bindings (
+            project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+            user_name  TEXT    NOT NULL,
+            role       TEXT    NOT NULL,
+            created    INTEGER NOT NULL,
+            PRIMARY KEY (project_id, user_name, role)
+        ) WITHOUT ROWID;
+        CREATE INDEX project_role_bindings_user ON project_role_bindings (user_name);
+
+        CREATE TABLE cluster_role_bindings (
+            user_name TEXT    NOT NULL,
+            role      TEXT    NOT NULL,
+            created   INTEGER NOT NULL,
+            PRIMARY KEY (user_name, role)
+        ) WITHOUT ROWID;
         """,
     ];
 
