@@ -2,7 +2,7 @@
 # Benchmarks the edge (issue 4) on this machine, beside nginx and Debian's docker-registry. Not part of
 # the test command. See bench/README.md ("The edge") for what is measured and the goals.
 #
-#   bench/edge.sh                                   1 GiB blob, 16 clients, 5 cache-hit runs per server
+#   bench/edge.sh                                   1 GiB blob, 16 clients, 9 cache-hit runs per server
 #   BENCH_BLOB_MIB=128 BENCH_HIT_RUNS=3 bench/edge.sh   a quick run
 #
 # It sources run.sh for the servers (origin, docker-registry, nginx) and the curl helpers, so the temp
@@ -13,7 +13,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/run.sh"
 
 CLIENTS="${BENCH_CLIENTS:-16}"
-HIT_RUNS="${BENCH_HIT_RUNS:-5}"
+HIT_RUNS="${BENCH_HIT_RUNS:-9}"
+declare -A SERVER_PID=()   # target -> pid of the server process (nginx: its master)
 EDGE_DLL="$ROOT/src/Edge/bin/Release/net10.0/EdgeRegistry.Edge.dll"
 EDGE_PID=""
 REPOSITORY=bench/edge
@@ -72,6 +73,17 @@ stop_edge() {
   PIDS=("${kept[@]}")
   EDGE_PID=""
   URL[edge]=""
+}
+
+# cpu_seconds <pid>: user + system CPU time of the process and its children that are alive (nginx's
+# worker), in seconds.
+cpu_seconds() {
+  local ticks=0 pid
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$pid/stat" ] || continue
+    ticks=$((ticks + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'
 }
 
 # mib_of <pid> <field>: a VmHWM / VmRSS line of /proc/<pid>/status, in MiB.
@@ -133,17 +145,25 @@ measure_cache_hits() {
   log "edge: first GET fills the cache"
   [ "$(pull_speed "$(blob_url edge)")" != n/a ] || { DOWN[edge]="the first GET through the edge failed"; return 0; }
   note_load "cache-hit pulls"
-  local -A speeds=()
+  local -A speeds=() cpu=()
+  local before
   for run in $(seq 1 "$HIT_RUNS"); do
     for target in edge nginx registry; do
       up "$target" || continue
+      before=$(cpu_seconds "${SERVER_PID[$target]}")
       speeds[$target]+=" $(pull_speed "$(blob_url "$target")")"
+      cpu[$target]=$(awk -v sum="${cpu[$target]:-0}" -v a="$before" -v b="$(cpu_seconds "${SERVER_PID[$target]}")" 'BEGIN { printf "%.3f", sum + b - a }')
     done
     log "cache-hit run $run: edge${speeds[edge]:-} | nginx${speeds[nginx]:-} | docker-registry${speeds[registry]:-}"
   done
   for target in edge nginx registry; do
     RESULT["cache-hit pull (MiB/s, median of $HIT_RUNS)|$target"]=$(echo "${speeds[$target]:-}" | median)
+    RESULT["cache-hit pull (MiB/s, best of $HIT_RUNS)|$target"]=$(echo "${speeds[$target]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g | tail -1)
     RESULT["cache-hit pull runs (MiB/s)|$target"]=$(echo "${speeds[$target]:-}" | sed 's/^ //')
+    # CPU of the server per GiB sent: what the copy costs, which the machine's other load hardly changes.
+    if [ -n "${cpu[$target]:-}" ]; then
+      RESULT["cache-hit pull: server CPU seconds per GiB|$target"]=$(awk -v c="${cpu[$target]}" -v n="$HIT_RUNS" -v b="$BLOB_BYTES" 'BEGIN { printf "%.3f", c / (n * b / 1073741824) }')
+    fi
   done
 
   # The edge's own concurrent cache hits are measured in measure_edge_cold, in a fresh process (for VmHWM).
@@ -208,7 +228,9 @@ measure_registry_proxy() {
 edge_report() {
   local rows=(
     "cache-hit pull (MiB/s, median of $HIT_RUNS)"
+    "cache-hit pull (MiB/s, best of $HIT_RUNS)"
     "cache-hit pull runs (MiB/s)"
+    "cache-hit pull: server CPU seconds per GiB"
     "$CLIENTS cold pulls: wall time (s)"
     "$CLIENTS cold pulls: origin bytes sent / blob size"
     "$CLIENTS cold pulls: peak RSS (MiB)"
@@ -280,10 +302,12 @@ edge_main() {
   up origin || { echo "bench: the edge needs the origin: ${DOWN[origin]}" >&2; exit 1; }
   put_blob "${URL[origin]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" || { echo "bench: push to the origin failed" >&2; exit 1; }
   start_registry
-  up registry && { put_blob "${URL[registry]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" || DOWN[registry]="push failed"; }
+  up registry && { SERVER_PID[registry]=${PIDS[-1]}; put_blob "${URL[registry]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" || DOWN[registry]="push failed"; }
   start_nginx "$WORK/blob"
+  up nginx && SERVER_PID[nginx]=${PIDS[-1]}
 
   start_edge "$WORK/edge-hit-cache"
+  SERVER_PID[edge]=$EDGE_PID
   if up edge; then
     measure_cache_hits
     stop_edge
