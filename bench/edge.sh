@@ -96,10 +96,23 @@ blob_url() {
   esac
 }
 
-# pull_speed <url>: one GET on a new connection, MiB/s, or n/a unless 200 with every byte.
+# probe_url <target>: a cheap GET answered by the server itself, to open a connection before the pull.
+probe_url() {
+  case "$1" in
+    edge) echo "${URL[edge]}/healthz" ;;
+    *) echo "${URL[$1]}/" ;;
+  esac
+}
+
+# pull_speed <url> [probe-url]: one GET, MiB/s, or n/a unless 200 with every byte. On a new connection;
+# with a probe URL, as the second request of a keep-alive connection whose first was the probe.
 pull_speed() {
   local code size speed
-  read -r code size speed < <(curl -s -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' "$1")
+  if [ -n "${2:-}" ]; then
+    read -r code size speed < <(curl -s -w '%{http_code} %{size_download} %{speed_download}\n' -o /dev/null "$2" -o /dev/null "$1" | tail -n 1)
+  else
+    read -r code size speed < <(curl -s -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' "$1")
+  fi
   if [ "$code" != 200 ] || [ "$size" != "$BLOB_BYTES" ]; then log "GET $1: $code, $size bytes"; echo n/a; return; fi
   awk -v s="$speed" 'BEGIN { printf "%.1f", s / 1048576 }'
 }
@@ -141,30 +154,40 @@ ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 ==
 
 # ---------------------------------------------------------------------------------------------
 
+# hit_runs <row> <mode>: $HIT_RUNS rounds of one pull from each of edge, nginx, docker-registry; mode
+# "probe" makes the pull the second request of its connection (the edge then copies with Kestrel).
+hit_runs() {
+  local row=$1 mode=$2 before probe
+  local -A speeds=() cpu=()
+  for run in $(seq 1 "$HIT_RUNS"); do
+    for target in edge nginx registry; do
+      up "$target" || continue
+      probe=""
+      [ "$mode" = probe ] && probe=$(probe_url "$target")
+      before=$(cpu_seconds "${SERVER_PID[$target]}")
+      speeds[$target]+=" $(pull_speed "$(blob_url "$target")" "$probe")"
+      cpu[$target]=$(awk -v sum="${cpu[$target]:-0}" -v a="$before" -v b="$(cpu_seconds "${SERVER_PID[$target]}")" 'BEGIN { printf "%.3f", sum + b - a }')
+    done
+    log "$row, run $run: edge${speeds[edge]:-} | nginx${speeds[nginx]:-} | docker-registry${speeds[registry]:-}"
+  done
+  for target in edge nginx registry; do
+    RESULT["$row (MiB/s, median of $HIT_RUNS)|$target"]=$(echo "${speeds[$target]:-}" | median)
+    RESULT["$row (MiB/s, best of $HIT_RUNS)|$target"]=$(echo "${speeds[$target]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g | tail -1)
+    RESULT["$row runs (MiB/s)|$target"]=$(echo "${speeds[$target]:-}" | sed 's/^ //')
+    # CPU of the server per GiB sent: what the copy costs, which the machine's other load hardly changes.
+    if [ -n "${cpu[$target]:-}" ]; then
+      RESULT["$row: server CPU seconds per GiB|$target"]=$(awk -v c="${cpu[$target]}" -v n="$HIT_RUNS" -v b="$BLOB_BYTES" 'BEGIN { printf "%.3f", c / (n * b / 1073741824) }')
+    fi
+  done
+}
+
 measure_cache_hits() {
   log "edge: first GET fills the cache"
   [ "$(pull_speed "$(blob_url edge)")" != n/a ] || { DOWN[edge]="the first GET through the edge failed"; return 0; }
   note_load "cache-hit pulls"
-  local -A speeds=() cpu=()
-  local before
-  for run in $(seq 1 "$HIT_RUNS"); do
-    for target in edge nginx registry; do
-      up "$target" || continue
-      before=$(cpu_seconds "${SERVER_PID[$target]}")
-      speeds[$target]+=" $(pull_speed "$(blob_url "$target")")"
-      cpu[$target]=$(awk -v sum="${cpu[$target]:-0}" -v a="$before" -v b="$(cpu_seconds "${SERVER_PID[$target]}")" 'BEGIN { printf "%.3f", sum + b - a }')
-    done
-    log "cache-hit run $run: edge${speeds[edge]:-} | nginx${speeds[nginx]:-} | docker-registry${speeds[registry]:-}"
-  done
-  for target in edge nginx registry; do
-    RESULT["cache-hit pull (MiB/s, median of $HIT_RUNS)|$target"]=$(echo "${speeds[$target]:-}" | median)
-    RESULT["cache-hit pull (MiB/s, best of $HIT_RUNS)|$target"]=$(echo "${speeds[$target]:-}" | tr ' ' '\n' | grep -v '^$' | sort -g | tail -1)
-    RESULT["cache-hit pull runs (MiB/s)|$target"]=$(echo "${speeds[$target]:-}" | sed 's/^ //')
-    # CPU of the server per GiB sent: what the copy costs, which the machine's other load hardly changes.
-    if [ -n "${cpu[$target]:-}" ]; then
-      RESULT["cache-hit pull: server CPU seconds per GiB|$target"]=$(awk -v c="${cpu[$target]}" -v n="$HIT_RUNS" -v b="$BLOB_BYTES" 'BEGIN { printf "%.3f", c / (n * b / 1073741824) }')
-    fi
-  done
+  hit_runs "cache-hit pull" ""
+  note_load "cache-hit pulls, second request of a connection"
+  hit_runs "cache-hit pull, 2nd request on a connection" probe
 
   # The edge's own concurrent cache hits are measured in measure_edge_cold, in a fresh process (for VmHWM).
   for target in nginx registry; do
@@ -231,6 +254,10 @@ edge_report() {
     "cache-hit pull (MiB/s, best of $HIT_RUNS)"
     "cache-hit pull runs (MiB/s)"
     "cache-hit pull: server CPU seconds per GiB"
+    "cache-hit pull, 2nd request on a connection (MiB/s, median of $HIT_RUNS)"
+    "cache-hit pull, 2nd request on a connection (MiB/s, best of $HIT_RUNS)"
+    "cache-hit pull, 2nd request on a connection runs (MiB/s)"
+    "cache-hit pull, 2nd request on a connection: server CPU seconds per GiB"
     "$CLIENTS cold pulls: wall time (s)"
     "$CLIENTS cold pulls: origin bytes sent / blob size"
     "$CLIENTS cold pulls: peak RSS (MiB)"
