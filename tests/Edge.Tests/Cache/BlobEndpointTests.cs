@@ -97,6 +97,13 @@ public sealed class BlobEndpointTests
         Assert.NotEqual(true, head.Headers.ConnectionClose);
         Assert.NotEqual(true, response.Headers.ConnectionClose);
         Assert.Equal(content, await response.Content.ReadAsByteArrayAsync());
+
+        // A range across the MiB boundaries the copy works in, on the same kept-alive connection.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{Repository}/blobs/{digest}");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1_000_000, 2_200_000);
+        using var partial = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(content[1_000_000..2_200_001], await partial.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
