@@ -13,8 +13,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # What the tests need on the machine, one requirement per line: "<kind> <package>".
 #   apt  a Debian package (installed with apt-get)
-#   npm  a global npm package (installed with npm install -g; needs "apt npm" above it)
-# nodejs brings node and npm: the CloudFront cross-check runs @aws-sdk/cloudfront-signer.
+#   npm  a global npm package (installed with npm install -g; needs "apt nodejs" above it, and Debian's
+#        npm package when that nodejs has no npm of its own: NodeSource's nodejs bundles it and conflicts with it)
+# nodejs brings node and npm: the CloudFront cross-check runs @aws-sdk/cloudfront-signer, the S3 tests s3rver.
 REQUIREMENTS=(
   "apt skopeo"
   "apt docker-registry"
@@ -23,6 +24,7 @@ REQUIREMENTS=(
   "apt wrk"
   "apt openssl"
   "apt nodejs"
+  "npm s3rver"
 )
 
 LOG_DIR=TestResults
@@ -81,6 +83,9 @@ install_requirements() {
   fi
 
   if [ "${#missing_npm[@]}" -gt 0 ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      as_root apt-get install -y -qq npm
+    fi
     echo "test.sh: installing npm packages ${missing_npm[*]}"
     as_root npm install -g --no-fund --no-audit "${missing_npm[@]}"
   fi

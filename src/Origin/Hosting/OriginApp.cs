@@ -1,5 +1,6 @@
 using EdgeRegistry.Origin.Access;
 using EdgeRegistry.Origin.Api;
+using EdgeRegistry.Origin.Caching;
 using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.ImageStreams;
 using EdgeRegistry.Origin.Maintenance;
@@ -24,6 +25,7 @@ internal static partial class OriginApp
         builder.AddListener(options.Http);
         builder.Services.AddStorage(options.Storage);
         builder.Services.AddMetadata(options.Metadata);
+        builder.Services.AddBlobDescriptorCache(options.Storage, options.Redis);
         builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
         builder.Services.AddImageStreams(options.Http);
         builder.Services.AddRegistryApi(ApiOptions(options.Storage));
