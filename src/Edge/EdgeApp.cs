@@ -3,7 +3,9 @@ using EdgeRegistry.Edge.Cache;
 using EdgeRegistry.Edge.Configuration;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Manifests;
+using EdgeRegistry.Edge.Mirror;
 using EdgeRegistry.Edge.Observability;
+using EdgeRegistry.Edge.PullThrough;
 
 namespace EdgeRegistry.Edge;
 
@@ -25,6 +27,8 @@ public static class EdgeApp
         builder.Services.AddBlobCache();
         builder.Services.AddManifestCache();
         builder.Services.AddOriginAuthorization();
+        builder.Services.AddEdgePullThrough();
+        builder.Services.AddEdgeMirror();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -2,6 +2,7 @@ using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Cache;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Manifests;
+using EdgeRegistry.Edge.Mirror;
 using EdgeRegistry.Edge.Observability;
 
 namespace EdgeRegistry.Edge;
@@ -22,11 +23,18 @@ public static class EdgeEndpointRouteBuilderExtensions
         var manifests = app.Services.GetRequiredService<ManifestEndpoint>();
         var forwarder = app.Services.GetRequiredService<OriginForwarder>();
         var root = app.Services.GetRequiredService<ApiRootEndpoint>();
+        var mirrorRouter = app.Services.GetRequiredService<MirrorRouter>();
+        var mirror = app.Services.GetRequiredService<MirrorEndpoint>();
 
         // Reads of blobs and manifests may be answered here; everything else (uploads, pushes,
         // deletes, tags/list, _catalog, referrers, /v2/ itself) goes to the origin as it is.
         app.Map("/v2/{**rest}", context =>
         {
+            if (mirrorRouter.RegistryOf(context.Request) is { } registry)
+            {
+                return mirror.HandleAsync(context, registry);
+            }
+
             var method = context.Request.Method;
             if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
             {
@@ -42,7 +50,8 @@ public static class EdgeEndpointRouteBuilderExtensions
 
             return forwarder.ForwardAsync(context);
         });
-        app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], root.HandleAsync);
+        app.MapMethods("/v2/", [HttpMethods.Get, HttpMethods.Head], (RequestDelegate)(context =>
+            mirrorRouter.RegistryOf(context.Request) is null ? root.HandleAsync(context) : MirrorEndpoint.WriteRootAsync(context)));
         return app;
     }
 }

@@ -1,20 +1,19 @@
 using System.Buffers;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Edge.Configuration;
-using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Observability;
-using Microsoft.Net.Http.Headers;
 
 namespace EdgeRegistry.Edge.Cache;
 
 /// <summary>
-/// The node-local blob cache with single-flight fills: for each digest at most one fill from the
-/// origin runs, however many clients ask; they all read its growing file. A fill runs on its own
+/// The node-local blob cache with single-flight fills: for each digest at most one fill runs, from
+/// whichever <see cref="BlobSource"/> the request that started it chose (the origin, a remote registry),
+/// however many clients ask; they all read its growing file. A fill runs on its own
 /// token (application stopping, <see cref="CacheOptions.FillTimeout"/>), never a client's, so it
 /// completes when the client that started it goes away.
 /// </summary>
 internal sealed partial class BlobCache(
-    CacheIndex index, CacheEvictor evictor, OriginClient origin, EdgeOptions options, EdgeMetrics metrics,
+    CacheIndex index, CacheEvictor evictor, EdgeOptions options, EdgeMetrics metrics,
     IHostApplicationLifetime lifetime, ILogger<BlobCache> logger)
 {
     private const int CopyBufferSize = 128 * 1024;
@@ -36,13 +35,12 @@ internal sealed partial class BlobCache(
     }
 
     /// <summary>
-    /// Looks <paramref name="digest"/> up. When it is neither cached nor being filled and
-    /// <paramref name="startFill"/> holds, starts a fill from <paramref name="repository"/> with
-    /// <paramref name="authorization"/> (the caller's Authorization header, or empty).
+    /// Looks <paramref name="digest"/> up in <paramref name="space"/>. When it is neither cached nor being filled
+    /// and <paramref name="source"/> is given, starts a fill from it.
     /// </summary>
-    public CacheLookup Lookup(Digest digest, bool startFill, string repository, string authorization)
+    public CacheLookup Lookup(Digest digest, CacheSpace space, BlobSource? source)
     {
-        var key = CacheIndex.BlobKey(digest);
+        var key = CacheIndex.BlobKey(digest, space);
         BlobFill fill;
         lock (gate)
         {
@@ -56,7 +54,7 @@ internal sealed partial class BlobCache(
                 return new CacheLookup(null, running, false);
             }
 
-            if (!startFill)
+            if (source is null)
             {
                 return default;
             }
@@ -66,11 +64,11 @@ internal sealed partial class BlobCache(
         }
 
         metrics.FillsInFlight.Inc();
-        _ = Task.Run(() => RunFillAsync(fill, repository, authorization));
+        _ = Task.Run(() => RunFillAsync(fill, source));
         return new CacheLookup(null, fill, true);
     }
 
-    private async Task RunFillAsync(BlobFill fill, string repository, string authorization)
+    private async Task RunFillAsync(BlobFill fill, BlobSource source)
     {
         // The fill belongs to no client: it stops only when the edge stops or the fill timeout passes.
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
@@ -80,41 +78,23 @@ internal sealed partial class BlobCache(
         try
         {
             using var output = File.OpenHandle(fill.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, FileOptions.Asynchronous);
-            using var request = new HttpRequestMessage(HttpMethod.Get, origin.Url($"/v2/{repository}/blobs/{fill.Digest}"));
-            if (authorization.Length > 0)
+            await using var answer = await source.OpenAsync(fill.Digest, token);
+            if (!answer.Start.Streaming)
             {
-                request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, authorization);
-            }
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await origin.Fetching.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-            }
-            catch (Exception ex) when (OriginClient.IsUnavailable(ex, CancellationToken.None))
-            {
-                Log.OriginUnavailable(logger, repository, fill.Digest.ToString(), ex.Message);
-                fill.SetStarted(FillStart.Unreachable, null);
+                fill.SetStarted(answer.Start, null);
                 return;
             }
 
-            using (response)
-            {
-                if (!response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.PartialContent)
-                {
-                    fill.SetStarted(await RefusalAsync(response, token), null);
-                    return;
-                }
-
-                var length = response.Content.Headers.ContentLength;
-                fill.SetStarted(FillStart.Ok, length);
-                await using var body = await response.Content.ReadAsStreamAsync(token);
-                succeeded = await CopyAndVerifyAsync(fill, body, output, length, token);
-            }
+            fill.SetStarted(FillStart.Ok, answer.Length);
+            succeeded = await CopyAndVerifyAsync(fill, answer, source.Description, output, token);
+        }
+        catch (DigestMismatchException ex)
+        {
+            Log.FillMismatch(logger, source.Description, fill.Digest.ToString(), ex.Message);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or UnauthorizedAccessException)
         {
-            Log.FillFailed(logger, repository, fill.Digest.ToString(), ex.Message);
+            Log.FillFailed(logger, fill.Digest.ToString(), source.Description, ex.Message);
         }
         finally
         {
@@ -122,9 +102,13 @@ internal sealed partial class BlobCache(
         }
     }
 
-    private async Task<bool> CopyAndVerifyAsync(BlobFill fill, Stream body, Microsoft.Win32.SafeHandles.SafeFileHandle output, long? length, CancellationToken token)
+    private async Task<bool> CopyAndVerifyAsync(BlobFill fill, BlobSourceAnswer answer, string source, Microsoft.Win32.SafeHandles.SafeFileHandle output, CancellationToken token)
     {
-        using var hasher = new DigestHasher(fill.Digest.Algorithm);
+        var body = answer.Body!;
+        var length = answer.Length;
+
+        // A source whose stream checks the digest (a remote blob) throws at its end when the bytes are wrong.
+        using var hasher = answer.VerifiesDigest ? null : new DigestHasher(fill.Digest.Algorithm);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
@@ -132,10 +116,10 @@ internal sealed partial class BlobCache(
             int read;
             while ((read = await body.ReadAsync(buffer, token)) > 0)
             {
-                hasher.Append(buffer.AsSpan(0, read));
+                hasher?.Append(buffer.AsSpan(0, read));
                 await RandomAccess.WriteAsync(output, buffer.AsMemory(0, read), position, token);
                 position += read;
-                metrics.BytesFromOrigin.Inc(read);
+                answer.Fetched?.Inc(read);
                 fill.Advance(read);
                 if (position > length)
                 {
@@ -143,16 +127,15 @@ internal sealed partial class BlobCache(
                 }
             }
 
-            var actual = hasher.Current();
             if (length is { } expected && position != expected)
             {
-                Log.FillMismatch(logger, fill.Digest.ToString(), $"{position} bytes where Content-Length said {expected}");
+                Log.FillMismatch(logger, source, fill.Digest.ToString(), $"{position} bytes where Content-Length said {expected}");
                 return false;
             }
 
-            if (actual != fill.Digest)
+            if (hasher?.Current() is { } actual && actual != fill.Digest)
             {
-                Log.FillMismatch(logger, fill.Digest.ToString(), $"content hashes to {actual}");
+                Log.FillMismatch(logger, source, fill.Digest.ToString(), $"content hashes to {actual}");
                 return false;
             }
 
@@ -178,7 +161,7 @@ internal sealed partial class BlobCache(
                 }
                 catch (IOException ex)
                 {
-                    Log.FillFailed(logger, "", fill.Digest.ToString(), ex.Message);
+                    Log.FillFailed(logger, fill.Digest.ToString(), "the cache directory", ex.Message);
                 }
             }
 
@@ -199,24 +182,6 @@ internal sealed partial class BlobCache(
         }
     }
 
-    private static async Task<FillStart> RefusalAsync(HttpResponseMessage response, CancellationToken token)
-    {
-        var headers = response.Headers.Concat(response.Content.Headers)
-            .Where(h => h.Key is not ("Transfer-Encoding" or "Connection" or "Content-Length" or "Keep-Alive"))
-            .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
-            .ToArray();
-        await using var body = await response.Content.ReadAsStreamAsync(token);
-        var buffer = new byte[MaxRefusalBody];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(total), token)) > 0)
-        {
-            total += read;
-        }
-
-        return new FillStart(false, response.StatusCode, headers, buffer[..total]);
-    }
-
     private static void TryDelete(string path)
     {
         try
@@ -231,13 +196,10 @@ internal sealed partial class BlobCache(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4320, Level = LogLevel.Warning, Message = "Fill of {Repository}@{Digest} failed: {Reason}")]
-        public static partial void FillFailed(ILogger logger, string repository, string digest, string reason);
+        [LoggerMessage(EventId = 4320, Level = LogLevel.Warning, Message = "Fill of {Digest} from {Source} failed: {Reason}")]
+        public static partial void FillFailed(ILogger logger, string digest, string source, string reason);
 
-        [LoggerMessage(EventId = 4321, Level = LogLevel.Error, Message = "Origin sent wrong bytes for {Digest}: {Reason}; nothing cached")]
-        public static partial void FillMismatch(ILogger logger, string digest, string reason);
-
-        [LoggerMessage(EventId = 4322, Level = LogLevel.Warning, Message = "Origin unavailable for the fill of {Repository}@{Digest}: {Reason}")]
-        public static partial void OriginUnavailable(ILogger logger, string repository, string digest, string reason);
+        [LoggerMessage(EventId = 4321, Level = LogLevel.Error, Message = "{Source} sent wrong bytes for {Digest}: {Reason}; nothing cached")]
+        public static partial void FillMismatch(ILogger logger, string source, string digest, string reason);
     }
 }

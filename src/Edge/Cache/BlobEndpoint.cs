@@ -5,6 +5,8 @@ using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Authorization;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Observability;
+using EdgeRegistry.Edge.PullThrough;
+using EdgeRegistry.Edge.Upstream;
 
 namespace EdgeRegistry.Edge.Cache;
 
@@ -12,35 +14,78 @@ namespace EdgeRegistry.Edge.Cache;
 /// GET and HEAD of <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: a cached blob is served from disk once the
 /// origin agrees this client may read it (whole, on a connection's first request, with the kernel's
 /// sendfile and <c>Connection: close</c>; otherwise read straight into Kestrel's response pipe); a blob
-/// being filled is served from the growing file; otherwise a GET starts the fill with the client's credentials and a HEAD is
-/// forwarded. Headers are those the origin gives for a blob.
+/// being filled is served from the growing file; otherwise a GET starts the fill (from the remotes of the repository's image
+/// stream once the origin authorized the client, else from the origin with the client's credentials) and a HEAD is
+/// forwarded. Mirror-mode requests are served the same way from the mirror's part of the cache, without the origin.
+/// Headers are those the origin gives for a blob.
 /// </summary>
 internal sealed partial class BlobEndpoint(
-    BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger)
+    BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, PullThroughSources sources,
+    EdgeMetrics metrics, ILogger<BlobEndpoint> logger)
 {
     private const int MaxAttempts = 3;
     private const int CopyBufferSize = 128 * 1024;
     private const int PipeChunkSize = 1024 * 1024;
 
-    public async Task HandleAsync(HttpContext context, RegistryRoute route)
+    /// <summary>A request for the origin's repository: the origin authorizes every client; a HEAD miss is forwarded.</summary>
+    public Task HandleAsync(HttpContext context, RegistryRoute route) => HandleAsync(context, route, mirror: null);
+
+    /// <summary>
+    /// A mirror-mode request for <paramref name="upstream"/>: served from the mirror's part of the cache without asking
+    /// the origin; a miss, GET or HEAD, starts a fill from the upstream.
+    /// </summary>
+    public Task HandleMirrorAsync(HttpContext context, RegistryRoute route, RemoteRepository upstream) => HandleAsync(context, route, upstream);
+
+    private async Task HandleAsync(HttpContext context, RegistryRoute route, RemoteRepository? mirror)
     {
         var token = context.RequestAborted;
         var digest = route.Digest!.Value;
         var isGet = HttpMethods.IsGet(context.Request.Method);
-        var authorization = context.Request.Headers.Authorization.ToString();
+        var space = mirror is null ? CacheSpace.Origin : CacheSpace.Mirror;
         var startedFill = false;
+        BlobSource? source = null;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var lookup = cache.Lookup(digest, startFill: isGet, route.Repository, authorization);
+            var lookup = cache.Lookup(digest, space, source: null);
+            if (lookup is { Lease: null, Fill: null } && (isGet || mirror is not null))
+            {
+                if (source is null)
+                {
+                    if (mirror is not null)
+                    {
+                        source = sources.ForMirror(mirror);
+                    }
+                    else
+                    {
+                        (source, var remote) = await sources.ForOriginAsync(context.Request, route.Repository, token);
+                        if (remote)
+                        {
+                            // A remote registry does not know this client: the origin says first whether it may read the blob.
+                            var decision = await authorizer.AuthorizeAsync(context, route.Repository, route.Reference, token);
+                            if (!decision.Allowed)
+                            {
+                                await OriginAuthorizer.WriteRefusalAsync(context, decision, ErrorCode.BlobUnknown, token);
+                                return;
+                            }
+                        }
+                    }
+                }
+
+                lookup = cache.Lookup(digest, space, source);
+            }
+
             if (lookup.Lease is { } lease)
             {
                 using (lease)
                 {
-                    var decision = await authorizer.AuthorizeAsync(context, route.Repository, route.Reference, token);
-                    if (!decision.Allowed)
+                    if (mirror is null)
                     {
-                        await OriginAuthorizer.WriteRefusalAsync(context, decision, ErrorCode.BlobUnknown, token);
-                        return;
+                        var decision = await authorizer.AuthorizeAsync(context, route.Repository, route.Reference, token);
+                        if (!decision.Allowed)
+                        {
+                            await OriginAuthorizer.WriteRefusalAsync(context, decision, ErrorCode.BlobUnknown, token);
+                            return;
+                        }
                     }
 
                     (startedFill ? metrics.CacheMisses : metrics.CacheHits).WithLabels("blob").Inc();
@@ -52,13 +97,13 @@ internal sealed partial class BlobEndpoint(
                 return;
             }
 
-            if (lookup.Fill is not { } fill || !isGet)
+            if (lookup.Fill is not { } fill || (!isGet && mirror is null))
             {
                 await forwarder.ForwardAsync(context);
                 return;
             }
 
-            if (!lookup.StartedHere)
+            if (!lookup.StartedHere && mirror is null)
             {
                 var decision = await authorizer.AuthorizeAsync(context, route.Repository, route.Reference, token);
                 if (!decision.Allowed)
@@ -71,7 +116,7 @@ internal sealed partial class BlobEndpoint(
             var start = await fill.Started.WaitAsync(token);
             if (!start.Streaming)
             {
-                if (!lookup.StartedHere)
+                if (!lookup.StartedHere && mirror is null)
                 {
                     // The fill ran with another client's credentials; this client was authorized, so try its own.
                     continue;
@@ -83,8 +128,21 @@ internal sealed partial class BlobEndpoint(
 
             if (lookup.StartedHere)
             {
-                authorizer.RecordAllowed(context.Request, route.Repository, route.Reference);
+                if (mirror is null)
+                {
+                    authorizer.RecordAllowed(context.Request, route.Repository, route.Reference);
+                }
+
                 startedFill = true;
+            }
+
+            if (!isGet)
+            {
+                // A mirror HEAD of a blob being filled: the upstream's length is known, the bytes need not be awaited.
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                SetBlobHeaders(context.Response, digest, $"\"{digest}\"");
+                context.Response.ContentLength = fill.Length;
+                return;
             }
 
             using var reader = fill.OpenReader();
@@ -102,7 +160,8 @@ internal sealed partial class BlobEndpoint(
             return;
         }
 
-        await OriginResponseRelay.WriteErrorAsync(context, ErrorCode.Unavailable, "the blob could not be fetched from the origin", token);
+        await OriginResponseRelay.WriteErrorAsync(
+            context, ErrorCode.Unavailable, mirror is null ? "the blob could not be fetched from the origin" : $"the blob could not be fetched from {mirror.Registry}", token);
     }
 
     private static void SetBlobHeaders(HttpResponse response, Digest digest, string etag)

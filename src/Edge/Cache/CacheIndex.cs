@@ -12,7 +12,8 @@ namespace EdgeRegistry.Edge.Cache;
 /// &lt;cache.directory&gt;/
 ///   blobs/&lt;algorithm&gt;/&lt;2 hex&gt;/&lt;hex&gt;       verified blob bytes
 ///   manifests/&lt;algorithm&gt;/&lt;2 hex&gt;/&lt;hex&gt;   media type line, then the manifest bytes
-///   tags/&lt;sha256 of repository:tag&gt;          last answer of the origin for a tag
+///   mirror-blobs/, mirror-manifests/      the same for mirror mode (<see cref="CacheSpace"/>)
+///   tags/&lt;sha256 of repository:tag&gt;          last answer of the origin (or an upstream) for a tag
 ///   tmp/                                  fills in progress; emptied at start
 /// </code>
 /// </summary>
@@ -36,6 +37,8 @@ internal sealed partial class CacheIndex
         var removed = RemovePartialFiles();
         Rebuild("blobs");
         Rebuild("manifests");
+        Rebuild("mirror-blobs");
+        Rebuild("mirror-manifests");
         metrics.CacheSize.Set(totalSize);
         Log.Rebuilt(logger, Root, entries.Count, totalSize, removed);
     }
@@ -69,9 +72,11 @@ internal sealed partial class CacheIndex
         }
     }
 
-    public static string BlobKey(Digest digest) => $"blobs/{digest.Algorithm}/{digest.Hex[..2]}/{digest.Hex}";
+    public static string BlobKey(Digest digest, CacheSpace space = CacheSpace.Origin) =>
+        $"{(space == CacheSpace.Mirror ? "mirror-" : "")}blobs/{digest.Algorithm}/{digest.Hex[..2]}/{digest.Hex}";
 
-    public static string ManifestKey(Digest digest) => $"manifests/{digest.Algorithm}/{digest.Hex[..2]}/{digest.Hex}";
+    public static string ManifestKey(Digest digest, CacheSpace space = CacheSpace.Origin) =>
+        $"{(space == CacheSpace.Mirror ? "mirror-" : "")}manifests/{digest.Algorithm}/{digest.Hex[..2]}/{digest.Hex}";
 
     public string PathOf(string key) => Path.Combine(Root, key);
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace EdgeRegistry.Edge.Configuration;
 
@@ -79,4 +81,71 @@ internal static class ConfigValue
         Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
             ? uri
             : throw new FormatException($"'{value}' is not an absolute URL");
+
+    /// <summary>A boolean: <c>true</c>/<c>false</c>, <c>yes</c>/<c>no</c>, <c>on</c>/<c>off</c>, <c>1</c>/<c>0</c>.</summary>
+    public static bool Boolean(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" or "yes" or "on" or "1" => true,
+        "false" or "no" or "off" or "0" => false,
+        _ => throw new FormatException($"'{value}' is not a boolean (true or false)"),
+    };
+
+    /// <summary>
+    /// A list of strings in YAML: a sequence (<c>[docker.io, "*.example.com"]</c> or a block list), or one scalar as
+    /// a list of one; <c>[]</c> is the empty list.
+    /// </summary>
+    public static IReadOnlyList<string> StringList(string value) => ParseYaml(value) switch
+    {
+        YamlSequenceNode sequence => sequence.Children
+            .Select(item => item is YamlScalarNode { Value: { Length: > 0 } text } ? text.Trim() : throw new FormatException("expected a list of strings"))
+            .ToArray(),
+        YamlScalarNode { Value: { Length: > 0 } text } => [text.Trim()],
+        YamlScalarNode => [],
+        _ => throw new FormatException("expected a list of strings"),
+    };
+
+    /// <summary>A mapping of strings to strings in YAML: <c>{docker.io: https://mirror:5000}</c> or a block mapping.</summary>
+    public static IReadOnlyDictionary<string, string> StringMap(string value)
+    {
+        if (ParseYaml(value) is not YamlMappingNode mapping)
+        {
+            throw new FormatException("expected a mapping (name: value)");
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, item) in mapping.Children)
+        {
+            if (key is not YamlScalarNode { Value: { Length: > 0 } name } || item is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                throw new FormatException("expected a mapping of names to single values");
+            }
+
+            result[name.Trim()] = text.Trim();
+        }
+
+        return result;
+    }
+
+    /// <summary>A list or mapping of the YAML file as text that <see cref="StringList"/> and <see cref="StringMap"/> read back.</summary>
+    public static string ToText(YamlNode node)
+    {
+        var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private static YamlNode ParseYaml(string value)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(value));
+        }
+        catch (YamlException ex)
+        {
+            throw new FormatException($"'{value}' is not valid YAML: {ex.Message}");
+        }
+
+        return stream.Documents.Count == 0 ? new YamlScalarNode("") : stream.Documents[0].RootNode;
+    }
 }

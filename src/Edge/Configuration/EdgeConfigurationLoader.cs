@@ -37,6 +37,29 @@ public static class EdgeConfigurationLoader
         ["tls.certificate"] = (o, v) => o with { Tls = o.Tls with { Certificate = v.Trim() } },
         ["tls.key"] = (o, v) => o with { Tls = o.Tls with { Key = v.Trim() } },
         ["log.level"] = (o, v) => o with { Log = o.Log with { Level = v.Trim() } },
+        ["upstream.allowed"] = (o, v) => o with { Upstream = o.Upstream with { Allowed = ConfigValue.StringList(v) } },
+        ["upstream.insecure"] = (o, v) => o with { Upstream = o.Upstream with { Insecure = ConfigValue.StringList(v) } },
+        ["upstream.aliases"] = (o, v) => o with { Upstream = o.Upstream with { Aliases = ConfigValue.StringMap(v) } },
+        ["upstream.credentials"] = (o, v) => o with { Upstream = o.Upstream with { Credentials = v.Trim() } },
+        ["upstream.caDirectory"] = (o, v) => o with { Upstream = o.Upstream with { CaDirectory = v.Trim() } },
+        ["upstream.connectTimeout"] = (o, v) => o with { Upstream = o.Upstream with { ConnectTimeout = ConfigValue.Duration(v) } },
+        ["upstream.attemptTimeout"] = (o, v) => o with { Upstream = o.Upstream with { AttemptTimeout = ConfigValue.Duration(v) } },
+        ["upstream.totalTimeout"] = (o, v) => o with { Upstream = o.Upstream with { TotalTimeout = ConfigValue.Duration(v) } },
+        ["upstream.retries"] = (o, v) => o with { Upstream = o.Upstream with { Retries = ConfigValue.Integer(v) } },
+        ["upstream.retryDelay"] = (o, v) => o with { Upstream = o.Upstream with { RetryDelay = ConfigValue.Duration(v) } },
+        ["upstream.retryMaxDelay"] = (o, v) => o with { Upstream = o.Upstream with { RetryMaxDelay = ConfigValue.Duration(v) } },
+        ["upstream.maxRetryAfter"] = (o, v) => o with { Upstream = o.Upstream with { MaxRetryAfter = ConfigValue.Duration(v) } },
+        ["pullThrough.enabled"] = (o, v) => o with { PullThrough = o.PullThrough with { Enabled = ConfigValue.Boolean(v) } },
+        ["pullThrough.statusTtl"] = (o, v) => o with { PullThrough = o.PullThrough with { StatusTtl = ConfigValue.Duration(v) } },
+        ["mirror.enabled"] = (o, v) => o with { Mirror = o.Mirror with { Enabled = ConfigValue.Boolean(v) } },
+        ["mirror.defaultRegistry"] = (o, v) => o with { Mirror = o.Mirror with { DefaultRegistry = v.Trim() } },
+        ["mirror.originNames"] = (o, v) => o with { Mirror = o.Mirror with { OriginNames = ConfigValue.StringList(v) } },
+    };
+
+    // Keys whose value is a list or a mapping in the file (and YAML flow text in the environment).
+    private static readonly HashSet<string> StructuredKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "upstream.allowed", "upstream.insecure", "upstream.aliases", "mirror.originNames",
     };
 
     /// <summary>The keys the file accepts, as written in the file.</summary>
@@ -164,6 +187,9 @@ public static class EdgeConfigurationLoader
             {
                 case YamlMappingNode child when IsSection(key):
                     Walk(child, key + ".", values, errors);
+                    break;
+                case YamlSequenceNode or YamlMappingNode when StructuredKeys.Contains(key):
+                    values[key] = (ConfigValue.ToText(valueNode), key);
                     break;
                 case YamlScalarNode scalar when Keys.ContainsKey(key):
                     if (scalar.Value is { Length: > 0 } text)

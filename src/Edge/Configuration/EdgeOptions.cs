@@ -21,4 +21,10 @@ public sealed record EdgeOptions
     public TlsOptions Tls { get; init; } = new();
 
     public LogOptions Log { get; init; } = new();
+
+    public UpstreamOptions Upstream { get; init; } = new();
+
+    public PullThroughOptions PullThrough { get; init; } = new();
+
+    public MirrorOptions Mirror { get; init; } = new();
 }

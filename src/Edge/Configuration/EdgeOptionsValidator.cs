@@ -15,6 +15,13 @@ public static class EdgeOptionsValidator
         ValidateDurations(options, errors);
         ValidateTls(options.Tls, errors);
         ValidateLog(options.Log, errors);
+        errors.AddRange(options.Upstream.Validate());
+        errors.AddRange(options.Mirror.Validate(options.Upstream));
+        if (options.PullThrough.StatusTtl < TimeSpan.Zero)
+        {
+            errors.Add("pullThrough.statusTtl: must not be negative (0 asks the origin on every miss)");
+        }
+
         return errors;
     }
 

@@ -13,9 +13,12 @@ namespace EdgeRegistry.Edge.Manifests;
 internal sealed class ManifestCache(CacheIndex index, CacheEvictor evictor, EdgeMetrics metrics)
 {
     /// <summary>The manifest of <paramref name="digest"/>, or null when it is not cached.</summary>
-    public async Task<CachedManifest?> TryGetAsync(Digest digest, CancellationToken cancellationToken)
+    public Task<CachedManifest?> TryGetAsync(Digest digest, CancellationToken cancellationToken) => TryGetAsync(digest, CacheSpace.Origin, cancellationToken);
+
+    /// <summary>The manifest of <paramref name="digest"/> in <paramref name="space"/>, or null when it is not cached.</summary>
+    public async Task<CachedManifest?> TryGetAsync(Digest digest, CacheSpace space, CancellationToken cancellationToken)
     {
-        if (!index.TryLease(CacheIndex.ManifestKey(digest), out var lease))
+        if (!index.TryLease(CacheIndex.ManifestKey(digest, space), out var lease))
         {
             return null;
         }
@@ -31,9 +34,13 @@ internal sealed class ManifestCache(CacheIndex index, CacheEvictor evictor, Edge
     public bool Contains(Digest digest) => index.Contains(CacheIndex.ManifestKey(digest));
 
     /// <summary>Stores a manifest whose bytes the caller has verified against <paramref name="digest"/>.</summary>
-    public async Task StoreAsync(Digest digest, string mediaType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public Task StoreAsync(Digest digest, string mediaType, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        StoreAsync(digest, mediaType, payload, CacheSpace.Origin, cancellationToken);
+
+    /// <summary>Stores a manifest whose bytes the caller has verified against <paramref name="digest"/>, in <paramref name="space"/>.</summary>
+    public async Task StoreAsync(Digest digest, string mediaType, ReadOnlyMemory<byte> payload, CacheSpace space, CancellationToken cancellationToken)
     {
-        var key = CacheIndex.ManifestKey(digest);
+        var key = CacheIndex.ManifestKey(digest, space);
         if (index.Contains(key))
         {
             return;
@@ -48,7 +55,11 @@ internal sealed class ManifestCache(CacheIndex index, CacheEvictor evictor, Edge
 
         var length = new FileInfo(temp).Length;
         index.Commit(key, temp, length, leases: 0);
-        metrics.BytesFromOrigin.Inc(payload.Length);
+        if (space == CacheSpace.Origin)
+        {
+            metrics.BytesFromOrigin.Inc(payload.Length);
+        }
+
         evictor.EvictIfNeeded();
     }
 }

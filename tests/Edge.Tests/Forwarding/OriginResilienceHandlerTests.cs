@@ -11,7 +11,9 @@ public sealed class OriginResilienceHandlerTests
         await using var origin = await FakeOrigin.StartAsync();
         var content = FakeOrigin.RandomBytes(2000, seed: 40);
         var digest = origin.AddBlob(content);
-        await using var edge = await EdgeHost.StartAsync(origin.Url);
+
+        // Pull-through off: its image stream lookup would be the origin's first request, not the blob GET counted here.
+        await using var edge = await EdgeHost.StartAsync(origin.Url, o => o with { PullThrough = o.PullThrough with { Enabled = false } });
         origin.FailNext(1);
 
         using var response = await edge.Client.GetAsync($"/v2/team/app/blobs/{digest}");
