@@ -20,6 +20,8 @@ internal sealed class FakeOrigin : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string MediaType, byte[] Payload)> manifests = new();
     private readonly ConcurrentDictionary<string, string> tags = new();
     private readonly ConcurrentDictionary<string, int> blobGets = new();
+    private readonly ConcurrentDictionary<string, string> imageStreams = new();
+    private readonly ConcurrentQueue<string> requestLines = new();
     private WebApplication? app;
     private int failures;
     private int requests;
@@ -69,6 +71,29 @@ internal sealed class FakeOrigin : IAsyncDisposable
     /// <summary>Requests answered so far, of any kind.</summary>
     public int Requests => Volatile.Read(ref requests);
 
+    /// <summary>Every request so far as <c>METHOD path</c> (no query), in arrival order.</summary>
+    public IReadOnlyList<string> RequestLines => requestLines.ToArray();
+
+    /// <summary>
+    /// Serves <c>GET /apis/image.openshift.io/v1/namespaces/&lt;project&gt;/imagestreams/&lt;name&gt;</c> for
+    /// <paramref name="repository"/> (<c>project/name</c>), as the origin renders an image stream: each tag's items
+    /// (newest first) carry <paramref name="references"/>' <c>dockerImageReference</c>.
+    /// </summary>
+    public void SetImageStream(string repository, IReadOnlyDictionary<string, string[]> references)
+    {
+        var slash = repository.IndexOf('/');
+        imageStreams[repository] = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            kind = "ImageStream",
+            metadata = new { name = repository[(slash + 1)..], @namespace = repository[..slash] },
+            status = new
+            {
+                dockerImageRepository = $"{Url.Authority}/{repository}",
+                tags = references.Select(tag => new { tag = tag.Key, items = tag.Value.Select(r => new { dockerImageReference = r, image = r[(r.IndexOf('@') + 1)..] }) }),
+            },
+        });
+    }
+
     public int BlobGets(Digest digest) => blobGets.TryGetValue(digest.ToString(), out var count) ? count : 0;
 
     public Digest AddManifest(string repository, string tag, string mediaType, byte[] payload)
@@ -104,6 +129,7 @@ internal sealed class FakeOrigin : IAsyncDisposable
         web.Use(async (context, next) =>
         {
             Interlocked.Increment(ref requests);
+            requestLines.Enqueue($"{context.Request.Method} {context.Request.Path}");
             if (Interlocked.Decrement(ref failures) >= 0)
             {
                 context.Response.StatusCode = 503;
@@ -115,6 +141,10 @@ internal sealed class FakeOrigin : IAsyncDisposable
         });
         web.MapGet("/v2/", (HttpContext context) => Authorize(context) ?? Results.Json(new { }));
         web.MapMethods("/v2/{**rest}", ["GET", "HEAD"], ServeAsync);
+        web.MapGet("/apis/image.openshift.io/v1/namespaces/{project}/imagestreams/{**name}", (HttpContext context, string project, string name) =>
+            Authorize(context) ?? (imageStreams.TryGetValue($"{project}/{name}", out var json)
+                ? Results.Text(json, "application/json")
+                : Results.Json(new { kind = "Status", code = 404 }, statusCode: 404)));
         await web.StartAsync();
         app = web;
         var address = web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
