@@ -40,7 +40,10 @@ public sealed class EdgeServer : IAsyncDisposable, IRegistryEndpoint
     /// Starts an edge in front of <paramref name="origin"/>. Authorization answers and last tag answers are
     /// kept for ten minutes, so a test that stops the origin is inside both.
     /// </summary>
-    public static async Task<EdgeServer> StartAsync(Uri origin, CancellationToken cancellationToken)
+    public static Task<EdgeServer> StartAsync(Uri origin, CancellationToken cancellationToken) => StartAsync(origin, null, cancellationToken);
+
+    /// <summary>Starts an edge as <see cref="StartAsync(Uri, CancellationToken)"/> does, its options changed by <paramref name="configure"/>.</summary>
+    public static async Task<EdgeServer> StartAsync(Uri origin, Func<EdgeOptions, EdgeOptions>? configure, CancellationToken cancellationToken)
     {
         var cache = new TempDirectory("edge-cache-");
         try
@@ -60,7 +63,7 @@ public sealed class EdgeServer : IAsyncDisposable, IRegistryEndpoint
                 Manifests = new ManifestOptions { StaleIfError = TimeSpan.FromMinutes(10) },
                 Log = new LogOptions { Level = "warning" },
             };
-            var app = EdgeApp.Build([], options);
+            var app = EdgeApp.Build([], configure?.Invoke(options) ?? options);
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             return new EdgeServer(app, cache, new Uri(address.TrimEnd('/') + "/"));
