@@ -25,5 +25,7 @@ public sealed class DeployedConfigurationTests
 
         Assert.Equal(new Uri("http://origin.registry.svc.cluster.local:5000"), options.Origin.Url);
         Assert.Equal(40L * 1024 * 1024 * 1024, options.Cache.MaxSize);
+        Assert.True(options.Mirror.Enabled);
+        Assert.Equal(["docker.io"], options.Upstream.Allowed!);
     }
 }
