@@ -77,7 +77,6 @@ internal sealed partial class BlobCache(
         var succeeded = false;
         try
         {
-            using var output = File.OpenHandle(fill.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, FileOptions.Asynchronous);
             await using var answer = await source.OpenAsync(fill.Digest, token);
             if (!answer.Start.Streaming)
             {
@@ -85,6 +84,10 @@ internal sealed partial class BlobCache(
                 return;
             }
 
+            // The announced length is allocated at once: no block allocation while the bytes arrive, and a full disk
+            // fails the fill before any byte is fetched.
+            using var output = File.OpenHandle(
+                fill.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, FileOptions.Asynchronous, answer.Length ?? 0);
             fill.SetStarted(FillStart.Ok, answer.Length);
             succeeded = await CopyAndVerifyAsync(fill, answer, source.Description, output, token);
         }
@@ -102,6 +105,10 @@ internal sealed partial class BlobCache(
         }
     }
 
+    /// <summary>
+    /// Copies the source's body into the fill's file, hashing it (unless the source's stream verifies itself) and
+    /// announcing each chunk to the readers. Double-buffered: the next receive runs while a chunk is hashed and written.
+    /// </summary>
     private async Task<bool> CopyAndVerifyAsync(BlobFill fill, BlobSourceAnswer answer, string source, Microsoft.Win32.SafeHandles.SafeFileHandle output, CancellationToken token)
     {
         var body = answer.Body!;
@@ -109,20 +116,37 @@ internal sealed partial class BlobCache(
 
         // A source whose stream checks the digest (a remote blob) throws at its end when the bytes are wrong.
         using var hasher = answer.VerifiesDigest ? null : new DigestHasher(fill.Digest.Algorithm);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(CopyBufferSize), ArrayPool<byte>.Shared.Rent(CopyBufferSize)];
+        Task<int>? pending = null;
         try
         {
             long position = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer, token)) > 0)
+            var current = 0;
+            pending = body.ReadAsync(buffers[current], token).AsTask();
+            while (true)
             {
-                hasher?.Append(buffer.AsSpan(0, read));
-                await RandomAccess.WriteAsync(output, buffer.AsMemory(0, read), position, token);
+                var read = await pending;
+                pending = null;
+                if (read == 0)
+                {
+                    break;
+                }
+
+                var chunk = buffers[current].AsMemory(0, read);
+                current ^= 1;
+                if (length is not { } announced || position + read <= announced)
+                {
+                    pending = body.ReadAsync(buffers[current], token).AsTask();
+                }
+
+                hasher?.Append(chunk.Span);
+                await RandomAccess.WriteAsync(output, chunk, position, token);
                 position += read;
                 answer.Fetched?.Inc(read);
                 fill.Advance(read);
-                if (position > length)
+                if (pending is null)
                 {
+                    // More than the announced length arrived: the check below fails the fill.
                     break;
                 }
             }
@@ -143,7 +167,14 @@ internal sealed partial class BlobCache(
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (pending is not null)
+            {
+                // The buffer goes back to the pool only once nothing can write into it any more.
+                await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
         }
     }
 
