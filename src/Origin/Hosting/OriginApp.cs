@@ -8,6 +8,7 @@ using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Observability;
 using EdgeRegistry.Origin.Observability.Logging;
 using EdgeRegistry.Origin.Storage;
+using EdgeRegistry.Origin.Storage.CloudFront;
 
 namespace EdgeRegistry.Origin.Hosting;
 
@@ -24,6 +25,7 @@ internal static partial class OriginApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddListener(options.Http);
         builder.Services.AddStorage(options.Storage);
+        builder.Services.AddCloudFrontRedirects(options);
         builder.Services.AddMetadata(options.Metadata);
         builder.Services.AddBlobDescriptorCache(options.Storage, options.Redis);
         builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
