@@ -79,21 +79,16 @@ internal sealed class CloudFrontStorageDriver : IStorageDriver
     /// driver's presigned URL for a client inside the filtered AWS ranges). Other methods: null, as the S3
     /// driver answers. The object is not checked; an invalid path raises <see cref="InvalidStoragePathException"/>.
     /// </remarks>
-    public Task<Uri?> RedirectUrlAsync(string path, string method, CancellationToken cancellationToken)
+    public async Task<Uri?> RedirectUrlAsync(string path, string method, CancellationToken cancellationToken)
     {
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        if ((!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+            || (awsRanges is not null && clientAddress() is { } address && awsRanges.Contains(address)))
         {
-            return inner.RedirectUrlAsync(path, method, cancellationToken);
+            return await inner.RedirectUrlAsync(path, method, cancellationToken);
         }
 
-        if (awsRanges is not null && clientAddress() is { } address && awsRanges.Contains(address))
-        {
-            return inner.RedirectUrlAsync(path, method, cancellationToken);
-        }
-
-        var key = inner.ObjectKey(path);
-        var url = new Uri(baseUrl + EscapeKey(key));
-        return Task.FromResult<Uri?>(new Uri(signer.SignCanned(url, duration)));
+        var url = new Uri(baseUrl + EscapeKey(inner.ObjectKey(path)));
+        return new Uri(signer.SignCanned(url, duration));
     }
 
     // Our keys are made of path-safe characters, but a root directory may hold others: each segment is

@@ -75,6 +75,12 @@ internal sealed class IpRangeSet
         }
 
         var isV4 = address.AddressFamily == AddressFamily.InterNetwork;
+        if (isV4 && !prefix.AsSpan(0, slash).SequenceEqual(address.ToString()))
+        {
+            // IPAddress also reads inet_aton's short and octal forms (10.1 is 10.0.0.1); a range list uses dotted quads.
+            throw new FormatException($"'{prefix}' does not start with an IPv4 address in dotted-decimal form.");
+        }
+
         var width = isV4 ? 32 : 128;
         if (length > width)
         {
