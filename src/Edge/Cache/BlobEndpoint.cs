@@ -2,6 +2,7 @@ using System.Buffers;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Edge.Authorization;
+using EdgeRegistry.Edge.CloudFront;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Observability;
 
@@ -14,7 +15,8 @@ namespace EdgeRegistry.Edge.Cache;
 /// forwarded. Headers are those the origin gives for a blob.
 /// </summary>
 internal sealed partial class BlobEndpoint(
-    BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger)
+    BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger,
+    CloudFrontRedirector? cloudFront = null)
 {
     private const int MaxAttempts = 3;
     private const int CopyBufferSize = 128 * 1024;
@@ -24,6 +26,12 @@ internal sealed partial class BlobEndpoint(
         var token = context.RequestAborted;
         var digest = route.Digest!.Value;
         var isGet = HttpMethods.IsGet(context.Request.Method);
+        // With cloudFront configured, a large blob that is not on this node may go to the CDN instead.
+        if (isGet && cloudFront is not null && await cloudFront.TryRedirectAsync(context, route, token))
+        {
+            return;
+        }
+
         var authorization = context.Request.Headers.Authorization.ToString();
         var startedFill = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
