@@ -17,7 +17,16 @@ internal sealed class BlobSender(IStorageDriver storage)
     private const int BufferSize = 256 * 1024;
 
     /// <summary>Sends the blob's bytes (or headers only for HEAD). Throws BLOB_UNKNOWN when the bytes are gone from storage.</summary>
-    public async Task SendAsync(HttpContext context, Digest digest, long size, CancellationToken cancellationToken)
+    public Task SendAsync(HttpContext context, Digest digest, long size, CancellationToken cancellationToken) =>
+        SendAsync(context, digest, size, openBody: null, cancellationToken);
+
+    /// <summary>
+    /// Answers as <see cref="SendAsync(HttpContext, Digest, long, CancellationToken)"/> does (same headers, ranges and
+    /// preconditions), but the body, when there is one, comes from <paramref name="openBody"/>: called once with the
+    /// offset of the first byte to send, it returns a stream of the blob from there (pull-through serves a blob that is
+    /// still arriving this way). The stream is read for exactly the range's length and not disposed here.
+    /// </summary>
+    public async Task SendAsync(HttpContext context, Digest digest, long size, Func<long, CancellationToken, ValueTask<Stream>>? openBody, CancellationToken cancellationToken)
     {
         var firstRequest = ZeroCopySender.IsFirstRequestOnConnection(context);
         var response = context.Response;
@@ -59,6 +68,13 @@ internal sealed class BlobSender(IStorageDriver storage)
         var path = StoragePaths.BlobData(digest);
         if (HttpMethods.IsHead(context.Request.Method))
         {
+            return;
+        }
+
+        if (openBody is not null)
+        {
+            var body = await openBody(range.Start, cancellationToken);
+            await CopyAsync(body, response.Body, range.Length, cancellationToken);
             return;
         }
 

@@ -60,6 +60,19 @@ internal sealed class CachingMetadataStore(IMetadataStore inner, IBlobDescriptor
     public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken) =>
         inner.PutManifestAsync(repository, manifest, tag, cancellationToken);
 
+    public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, string? dockerImageReference, CancellationToken cancellationToken) =>
+        inner.PutManifestAsync(repository, manifest, tag, dockerImageReference, cancellationToken);
+
+    // Remote-backed blobs are not links: pull-through caches them itself (blobrepositorycachettl).
+    public Task LinkRemoteBlobsAsync(string repository, IReadOnlyList<RemoteBlobRecord> blobs, CancellationToken cancellationToken) =>
+        inner.LinkRemoteBlobsAsync(repository, blobs, cancellationToken);
+
+    public Task<long?> GetRemoteBlobSizeAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
+        inner.GetRemoteBlobSizeAsync(repository, digest, cancellationToken);
+
+    public Task<IReadOnlyList<TagHistoryEntry>> ListRemoteTagHistoryAsync(string repository, CancellationToken cancellationToken) =>
+        inner.ListRemoteTagHistoryAsync(repository, cancellationToken);
+
     public Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
         inner.GetManifestAsync(repository, digest, cancellationToken);
 

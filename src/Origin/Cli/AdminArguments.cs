@@ -14,9 +14,10 @@ internal sealed class AdminArguments
         ["--expires"] = "expires",
         ["--description"] = "description",
         ["--user"] = "user",
+        ["--from"] = "from",
     };
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--public", "--private", "--password-stdin", "--help", "-h" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--public", "--private", "--password-stdin", "--all", "--help", "-h" };
 
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
@@ -65,7 +66,7 @@ internal sealed class AdminArguments
         return result;
     }
 
-    /// <summary>The value of an option (by its canonical name: config, namespace, expires, description, user), or null.</summary>
+    /// <summary>The value of an option (by its canonical name: config, namespace, expires, description, user, from), or null.</summary>
     public string? Option(string name) => _options.TryGetValue(name, out var value) ? value : null;
 
     public bool Flag(string flag) => _flags.Contains(flag);

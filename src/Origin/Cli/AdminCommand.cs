@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Distribution.Remote;
 using EdgeRegistry.Origin.Access;
 using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.ImageStreams;
@@ -44,7 +45,12 @@ internal sealed class AdminCommand
         image streams
           get imagestreams -n PROJECT                   NAME  DOCKER REPO  TAGS  UPDATED
           tag SOURCE DEST [-n PROJECT]                  point DEST ([project/]stream:tag) at SOURCE's image
-                                                        ([project/]stream:tag or @sha256:...), linking its blobs
+                                                        ([project/]stream:tag or @sha256:...), linking its blobs;
+                                                        a SOURCE on a registry (docker.io/library/busybox:latest)
+                                                        is imported: manifests stored, blobs pulled through later
+          import-image NAME --from IMAGE [-n PROJECT]   import IMAGE (registry/repository[:tag|@digest]) as
+                                                        NAME ([project/]stream[:tag], the tag defaulting to IMAGE's)
+          import-image NAME --from REPOSITORY --all     import every tag of REPOSITORY into the stream NAME
 
         """;
 
@@ -53,12 +59,13 @@ internal sealed class AdminCommand
     private readonly UserDirectory _users;
     private readonly AccessTokenService _tokens;
     private readonly ImageStreamService _streams;
+    private readonly ImageImporter _importer;
     private readonly TimeProvider _time;
     private readonly TextReader _input;
     private readonly TextWriter _output;
     private readonly TextWriter _error;
 
-    private AdminCommand(OriginOptions options, SqliteMetadataStore store, TimeProvider time, TextReader input, TextWriter output, TextWriter error)
+    private AdminCommand(OriginOptions options, SqliteMetadataStore store, RemoteRegistryClientFactory remotes, TimeProvider time, TextReader input, TextWriter output, TextWriter error)
     {
         _options = options;
         _store = store;
@@ -70,6 +77,7 @@ internal sealed class AdminCommand
         _users = new UserDirectory(store, htpasswd);
         _tokens = new AccessTokenService(store, time);
         _streams = new ImageStreamService(store, RegistryHost.From(options.Http), NullLogger<ImageStreamService>.Instance);
+        _importer = new ImageImporter(store, remotes, NullLogger<ImageImporter>.Instance);
     }
 
     /// <summary>Runs one command line (the words after <c>admin</c>) and returns the process exit code.</summary>
@@ -121,7 +129,9 @@ internal sealed class AdminCommand
 
         using var store = new SqliteMetadataStore(Path.GetFullPath(options.Metadata.SqlitePath), time);
         await store.InitializeAsync(cancellationToken);
-        var command = new AdminCommand(options, store, time, input, output, error);
+        // The command line imports from its own process, with the server's upstream settings (allowlist included).
+        using var remotes = new RemoteRegistryClientFactory(options.Upstream.Remote, time);
+        var command = new AdminCommand(options, store, remotes, time, input, output, error);
         try
         {
             await command.ExecuteAsync(parsed, cancellationToken);
@@ -155,6 +165,7 @@ internal sealed class AdminCommand
             "policy" => PolicyAsync(args, cancellationToken),
             "get" => GetAsync(args, cancellationToken),
             "tag" => TagAsync(args, cancellationToken),
+            "import-image" => ImportImageAsync(args, cancellationToken),
             _ => throw new AdminUsageException($"unknown verb {verb} (try: admin help)"),
         };
     }
@@ -459,7 +470,7 @@ internal sealed class AdminCommand
     private async Task TagAsync(AdminArguments args, CancellationToken cancellationToken)
     {
         var project = args.Option("namespace") is { } n ? Project(n) : null;
-        var source = ImageStreamReference.Parse(args.Word(1, "SOURCE"), project);
+        var sourceText = args.Word(1, "SOURCE");
         var destination = ImageStreamReference.Parse(args.Word(2, "DEST"), project);
         args.NoMoreThan(3);
         if (destination.Reference.Tag is not { } tag)
@@ -467,9 +478,94 @@ internal sealed class AdminCommand
             throw new AdminUsageException("DEST must be a tag (stream:tag), not a digest");
         }
 
+        if (IsRemote(sourceText))
+        {
+            await ImportAsync(RemoteImage(sourceText, requireRegistry: true), destination.Repository, tag, cancellationToken);
+            return;
+        }
+
+        var source = ImageStreamReference.Parse(sourceText, project);
         var digest = await _streams.TagAsync(source, destination.Repository, tag, cancellationToken);
         await _output.WriteLineAsync($"Tag {destination} set to {source.Repository}@{digest}.");
     }
+
+    private async Task ImportImageAsync(AdminArguments args, CancellationToken cancellationToken)
+    {
+        var project = args.Option("namespace") is { } n ? Project(n) : null;
+        var nameText = args.Word(1, "NAME");
+        args.NoMoreThan(2);
+        var source = RemoteImage(args.Option("from") ?? throw new AdminUsageException("give the image to import with --from registry/repository[:tag]"));
+        var name = ImageStreamReference.Parse(nameText, project);
+        if (name.Reference.Tag is null)
+        {
+            throw new AdminUsageException("NAME must be a stream or stream:tag, not a digest");
+        }
+
+        // A tag written in NAME wins; else the source's own tag names the stream's tag (oc import-image does the same).
+        var explicitTag = nameText.LastIndexOf(':') > nameText.LastIndexOf('/');
+        if (!args.Flag("--all"))
+        {
+            await ImportAsync(source, name.Repository, explicitTag ? name.Reference.Tag : source.Tag ?? ImageReference.DefaultTag, cancellationToken);
+            return;
+        }
+
+        if (explicitTag || source.Tag is not null || source.Digest is not null)
+        {
+            throw new AdminUsageException("with --all, NAME is a stream and --from a repository (every tag is imported under its own name)");
+        }
+
+        var tags = await _importer.ListTagsAsync(source, cancellationToken);
+        if (tags.Count == 0)
+        {
+            throw new AdminFailureException($"{source.Registry}/{source.Repository} has no tags");
+        }
+
+        var failed = 0;
+        foreach (var tag in tags)
+        {
+            try
+            {
+                await ImportAsync(source with { Tag = tag }, name.Repository, tag, cancellationToken);
+            }
+            catch (RegistryException exception)
+            {
+                failed++;
+                await _error.WriteLineAsync($"error: {source.Registry}/{source.Repository}:{tag}: {exception.Message}");
+            }
+        }
+
+        if (failed > 0)
+        {
+            throw new AdminFailureException($"{failed} of {tags.Count} tags could not be imported");
+        }
+    }
+
+    private async Task ImportAsync(ImageReference source, string repository, string tag, CancellationToken cancellationToken)
+    {
+        var image = await _importer.ImportAsync(source, repository, tag, cancellationToken);
+        await _output.WriteLineAsync(
+            $"Tag {repository}:{tag} set to {image.DockerImageReference} (imported {image.Manifests} manifest(s); {image.Blobs} blob(s) are pulled through on first use).");
+    }
+
+    /// <summary>
+    /// True when <paramref name="text"/> names an image on a registry: its first component is a host (has a dot or
+    /// a port, or is localhost), which a project name never is.
+    /// </summary>
+    private static bool IsRemote(string text)
+    {
+        var slash = text.IndexOf('/');
+        var first = slash > 0 ? text[..slash] : string.Empty;
+        return first.Contains('.') || first.Contains(':') || first == "localhost";
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as an image on a registry; a name without a registry (<c>busybox</c>) is Docker Hub's,
+    /// as for docker pull, unless <paramref name="requireRegistry"/> (tag's SOURCE, where such a name is a stream).
+    /// </summary>
+    private static ImageReference RemoteImage(string text, bool requireRegistry = false) =>
+        (!requireRegistry || IsRemote(text)) && ImageReference.TryParse(text, out var reference)
+            ? reference
+            : throw new AdminUsageException($"\"{text}\" is not an image on a registry (registry.example.com/repository[:tag|@digest], docker.io/library/busybox:latest)");
 
     // Helpers
 

@@ -271,6 +271,16 @@ internal sealed class ConfigMapping
         return value is null ? [] : StringsOf(value, ConfigurationErrors.Child(Path, key));
     }
 
+    /// <summary>
+    /// Like <see cref="StringList"/>, but null when the key is absent or null, so that "not configured" can be
+    /// told from an empty list (<c>upstream.allowed: []</c> allows nothing; no <c>upstream.allowed</c> allows all).
+    /// </summary>
+    public IReadOnlyList<string>? OptionalStringList(string key)
+    {
+        var value = Read(key);
+        return value is null || IsNull(value) ? null : StringsOf(value, ConfigurationErrors.Child(Path, key));
+    }
+
     /// <summary>A mapping of free-form keys to scalars (<c>log.fields</c>).</summary>
     public IReadOnlyDictionary<string, string> StringMap(string key)
     {

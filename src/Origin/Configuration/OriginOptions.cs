@@ -2,7 +2,7 @@ namespace EdgeRegistry.Origin.Configuration;
 
 /// <summary>
 /// The origin's configuration: CNCF distribution's <c>config.yml</c> (version 0.1) with the sections the seed
-/// supports, plus our <c>metadata</c>. Loaded and validated by <see cref="OriginConfigurationLoader"/>; an
+/// supports, plus our <c>metadata</c> and <c>upstream</c>. Loaded and validated by <see cref="OriginConfigurationLoader"/>; an
 /// instance that exists is valid.
 /// </summary>
 /// <remarks>
@@ -34,10 +34,13 @@ internal sealed record OriginOptions
 
     public MetadataOptions Metadata { get; init; } = new();
 
+    /// <summary>How remote registries are reached for imports and pull-through; defaults when the file has no <c>upstream</c>.</summary>
+    public UpstreamOptions Upstream { get; init; } = new();
+
     /// <summary>The top-level keys, in the order they are bound.</summary>
     internal static readonly string[] Sections =
     [
-        "version", "log", "http", "storage", "auth", "middleware", "notifications", "health", "redis", "metadata", "proxy", "reporting",
+        "version", "log", "http", "storage", "auth", "middleware", "notifications", "health", "redis", "metadata", "upstream", "proxy", "reporting",
     ];
 
     internal static OriginOptions Bind(ConfigMapping root)
@@ -57,6 +60,7 @@ internal sealed record OriginOptions
         var health = HealthOptions.Bind(root.MappingOrEmpty("health"));
         var redis = RedisOptions.Bind(root.Mapping("redis"));
         var metadata = MetadataOptions.Bind(root.MappingOrEmpty("metadata"), storage);
+        var upstream = UpstreamOptions.Bind(root.MappingOrEmpty("upstream"));
         root.Reject("proxy", "not supported: pull-through is the openshift repository middleware's pullthrough option");
         root.Reject("reporting", "not supported");
         root.ReportUnknownKeys();
@@ -78,6 +82,7 @@ internal sealed record OriginOptions
             Health = health,
             Redis = redis,
             Metadata = metadata,
+            Upstream = upstream,
         };
     }
 }

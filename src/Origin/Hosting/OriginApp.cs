@@ -7,8 +7,10 @@ using EdgeRegistry.Origin.Maintenance;
 using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Observability;
 using EdgeRegistry.Origin.Observability.Logging;
+using EdgeRegistry.Origin.PullThrough;
 using EdgeRegistry.Origin.Storage;
 using EdgeRegistry.Origin.Storage.CloudFront;
+using EdgeRegistry.Origin.Upstream;
 
 namespace EdgeRegistry.Origin.Hosting;
 
@@ -30,6 +32,9 @@ internal static partial class OriginApp
         builder.Services.AddBlobDescriptorCache(options.Storage, options.Redis);
         builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));
         builder.Services.AddImageStreams(options.Http);
+        builder.Services.AddUpstream(options.Upstream);
+        builder.Services.AddImageImports();
+        builder.Services.AddPullThrough(options.Middleware.OpenShift, options.Upstream, options.Storage.Maintenance.ReadOnly);
         builder.Services.AddRegistryApi(ApiOptions(options.Storage));
         builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
         builder.Services.AddOriginHealth();

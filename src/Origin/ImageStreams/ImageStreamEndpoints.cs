@@ -15,10 +15,12 @@ namespace EdgeRegistry.Origin.ImageStreams;
 /// or "ImageStreamImage","namespace":"src","name":"stream:tag" or "stream@sha256:..."}}}</c>: tags across streams
 /// (<c>oc tag</c>); push in this project and pull in the source's.</item>
 /// <item><c>DELETE imagestreamtags/&lt;name&gt;:&lt;tag&gt;</c>: delete.</item>
+/// <item><c>POST imagestreamimports</c>, and <c>POST imagestreamtags</c> from a <c>DockerImage</c>: imports from remote
+/// registries (<see cref="ImageStreamImportEndpoints"/>); 405 UNSUPPORTED when this process has no upstream clients.</item>
 /// </list>
 /// Tagging and deleting obey <c>storage.maintenance.readonly</c> and <c>storage.delete.enabled</c> as <c>/v2</c> does (405 UNSUPPORTED).
 /// </summary>
-internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAccess access, RegistryApiOptions options)
+internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAccess access, RegistryApiOptions options, ImageStreamImportEndpoints? imports = null)
 {
     public const string ApiVersion = "image.openshift.io/v1";
 
@@ -45,6 +47,9 @@ internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAcces
                 return;
             case "imagestreamtags" when HttpMethods.IsPost(method):
                 await TagAsync(context, project, cancellationToken);
+                return;
+            case "imagestreamimports" when HttpMethods.IsPost(method):
+                await Imports().ImportAsync(context, project, cancellationToken);
                 return;
         }
 
@@ -92,12 +97,18 @@ internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAcces
             throw new RegistryException(ApiErrors.Invalid, "expected {\"metadata\":{\"name\":\"stream:tag\"},\"tag\":{\"from\":{\"kind\":...,\"namespace\":...,\"name\":...}}}");
         }
 
-        if (from.Kind is not (null or "ImageStreamTag" or "ImageStreamImage"))
+        if (from.Kind is not (null or "ImageStreamTag" or "ImageStreamImage" or "DockerImage"))
         {
-            throw new RegistryException(ApiErrors.Invalid, "tag.from.kind must be ImageStreamTag or ImageStreamImage");
+            throw new RegistryException(ApiErrors.Invalid, "tag.from.kind must be ImageStreamTag, ImageStreamImage or DockerImage");
         }
 
         var (destination, destinationTag) = ParseStreamTag(project, destinationName);
+        if (from.Kind == "DockerImage")
+        {
+            await Imports().TagAsync(context, project, destination, destinationTag, fromName, cancellationToken);
+            return;
+        }
+
         var sourceProject = from.Namespace ?? project;
         if (!ProjectName.IsValid(sourceProject))
         {
@@ -124,7 +135,11 @@ internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAcces
         return ($"{project}/{name[..colon]}", name[(colon + 1)..]);
     }
 
-    private static object Render(ImageStream stream) => new
+    private ImageStreamImportEndpoints Imports() =>
+        imports ?? throw new RegistryException(ErrorCode.Unsupported, "imports from remote registries are not available in this process");
+
+    /// <summary>An ImageStream object as OpenShift's API renders it.</summary>
+    internal static object Render(ImageStream stream) => new
     {
         kind = "ImageStream",
         apiVersion = ApiVersion,
@@ -137,7 +152,8 @@ internal sealed class ImageStreamEndpoints(ImageStreamService streams, IApiAcces
         },
     };
 
-    private static object RenderTag(string project, string stream, ImageStreamTagStatus tag) => new
+    /// <summary>An ImageStreamTag object as OpenShift's API renders it.</summary>
+    internal static object RenderTag(string project, string stream, ImageStreamTagStatus tag) => new
     {
         kind = "ImageStreamTag",
         apiVersion = ApiVersion,

@@ -11,7 +11,8 @@ namespace EdgeRegistry.Origin.ImageStreams;
 /// status tags are the repository's tags with their history. Tagging across streams (<c>oc tag</c>) links the
 /// image's blobs, and for an index its child manifests and their blobs, into the destination repository before
 /// the tag moves, so the destination serves the image on its own: the fix for the seed's known issue 3.6.3
-/// ("not found" when pulling an image re-tagged into another image stream).
+/// ("not found" when pulling an image re-tagged into another image stream). A tag event of an image imported from
+/// a remote registry shows the image's pull spec there as its <c>dockerImageReference</c>, as OpenShift does.
 /// </summary>
 internal sealed partial class ImageStreamService(IMetadataStore metadata, RegistryHost registryHost, ILogger<ImageStreamService> logger)
 {
@@ -71,7 +72,10 @@ internal sealed partial class ImageStreamService(IMetadataStore metadata, Regist
         }
 
         var complete = await LinkIntoAsync(source.Repository, manifest, destination, 0, cancellationToken);
-        await metadata.PutManifestAsync(destination, complete, destinationTag, cancellationToken);
+        // An image imported from a remote registry keeps its pull spec there: the destination's status then names
+        // the same remote, so pull-through serves the destination on its own too.
+        var remote = await RemoteReferenceAsync(source, manifest.Digest, cancellationToken);
+        await metadata.PutManifestAsync(destination, complete, destinationTag, remote, cancellationToken);
         Log.Tagged(logger, source.ToString(), destination, destinationTag, manifest.Digest.ToString());
         return manifest.Digest;
     }
@@ -92,9 +96,16 @@ internal sealed partial class ImageStreamService(IMetadataStore metadata, Regist
 
         foreach (var blob in blobs)
         {
-            var size = await metadata.GetLinkedBlobSizeAsync(source, blob, cancellationToken)
+            if (await metadata.GetLinkedBlobSizeAsync(source, blob, cancellationToken) is { } size)
+            {
+                await metadata.LinkBlobAsync(destination, blob, size, cancellationToken);
+                continue;
+            }
+
+            // A blob of an imported image whose bytes are still at the remote: the destination serves it the same way.
+            var remoteSize = await metadata.GetRemoteBlobSizeAsync(source, blob, cancellationToken)
                 ?? throw new RegistryException(ErrorCode.ManifestBlobUnknown, $"blob {blob} is not in {source}", new { digest = blob.ToString() });
-            await metadata.LinkBlobAsync(destination, blob, size, cancellationToken);
+            await metadata.LinkRemoteBlobsAsync(destination, [new RemoteBlobRecord(blob, remoteSize)], cancellationToken);
         }
 
         foreach (var child in children)
@@ -110,6 +121,16 @@ internal sealed partial class ImageStreamService(IMetadataStore metadata, Regist
         }
 
         return manifest with { Blobs = blobs, Children = children };
+    }
+
+    /// <summary>
+    /// The remote pull spec the source's status gives the image <paramref name="digest"/>: the source tag's newest
+    /// entry for it when the source is a tag, else the newest remote entry of any tag; null for a local image.
+    /// </summary>
+    private async Task<string?> RemoteReferenceAsync(ImageStreamReference source, Digest digest, CancellationToken cancellationToken)
+    {
+        var entries = (await metadata.ListRemoteTagHistoryAsync(source.Repository, cancellationToken)).Where(e => e.Digest == digest).ToList();
+        return (entries.FirstOrDefault(e => e.Tag == source.Reference.Tag) ?? entries.MaxBy(e => e.Created))?.DockerImageReference;
     }
 
     /// <summary>Deletes a tag of an image stream (the image and the tag's history stay); MANIFEST_UNKNOWN when there is no such tag.</summary>
@@ -133,7 +154,10 @@ internal sealed partial class ImageStreamService(IMetadataStore metadata, Regist
                 var history = await metadata.GetTagHistoryAsync(repository, tag, cancellationToken);
                 tags.Add(new ImageStreamTagStatus(
                     tag,
-                    history.Select(entry => new TagEvent(entry.Created, $"{registryHost.Repository(repository)}@{entry.Digest}", entry.Digest.ToString())).ToList()));
+                    history.Select(entry => new TagEvent(
+                        entry.Created,
+                        entry.DockerImageReference ?? $"{registryHost.Repository(repository)}@{entry.Digest}",
+                        entry.Digest.ToString())).ToList()));
             }
 
             if (page.Count < PageSize)

@@ -21,6 +21,17 @@ internal static class ImageStreamServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers imports from remote registries (<see cref="ImageImporter"/> and the API's import endpoints). Needs the
+    /// upstream clients (<c>AddUpstream</c>); call before <see cref="AddImageStreams"/>'s endpoints are first resolved.
+    /// </summary>
+    public static IServiceCollection AddImageImports(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ImageImporter>();
+        services.TryAddSingleton<ImageStreamImportEndpoints>();
+        return services;
+    }
+
     /// <summary>Maps <c>/apis/...</c> behind the error middleware.</summary>
     public static IApplicationBuilder UseImageStreamApi(this IApplicationBuilder app)
     {

@@ -11,7 +11,7 @@ namespace EdgeRegistry.Origin.Manifests;
 /// <summary>
 /// Manifest pushes, pulls and deletes (OCI Distribution Spec v1.1, "Pushing manifests"): a manifest is
 /// accepted only when it parses, its digest matches a digest reference, and every blob and child manifest it
-/// names is already in the repository.
+/// names is already in the repository (a blob of an imported image, served by pull-through, counts).
 /// </summary>
 internal sealed partial class ManifestService(IMetadataStore metadata, TimeProvider timeProvider, ILogger<ManifestService> logger)
 {
@@ -87,7 +87,8 @@ internal sealed partial class ManifestService(IMetadataStore metadata, TimeProvi
     {
         foreach (var blob in blobs)
         {
-            if (await metadata.GetLinkedBlobSizeAsync(repository, blob, cancellationToken) is null)
+            if (await metadata.GetLinkedBlobSizeAsync(repository, blob, cancellationToken) is null
+                && await metadata.GetRemoteBlobSizeAsync(repository, blob, cancellationToken) is null)
             {
                 throw new RegistryException(ErrorCode.ManifestBlobUnknown, $"blob {blob} is not in {repository}", new { digest = blob.ToString() });
             }

@@ -86,6 +86,35 @@ public interface IMetadataStore
     /// </summary>
     Task<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, string? artifactType, CancellationToken cancellationToken);
 
+    // Images imported from remote registries (pull-through)
+
+    /// <summary>
+    /// Stores a manifest as <see cref="PutManifestAsync(string, ManifestRecord, string?, CancellationToken)"/> does, and
+    /// records <paramref name="dockerImageReference"/> in the tag's history entry: the image's pull spec at a remote
+    /// registry (<c>docker.io/library/busybox@sha256:...</c>) for an imported image, null for one of this registry.
+    /// With a reference, an entry is also appended when the tag stays on its digest but its newest entry names
+    /// another reference (the same image imported from elsewhere).
+    /// </summary>
+    Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, string? dockerImageReference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that <paramref name="repository"/> (created if new) may serve these blobs although their bytes are at a
+    /// remote registry (pull-through fetches them). Idempotent: a blob recorded again keeps its first size. One transaction.
+    /// </summary>
+    Task LinkRemoteBlobsAsync(string repository, IReadOnlyList<RemoteBlobRecord> blobs, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The size of a blob the repository may serve from a remote registry (<see cref="RemoteBlobRecord.UnknownSize"/>
+    /// when its manifest did not state it), or null when the repository has no such blob.
+    /// </summary>
+    Task<long?> GetRemoteBlobSizeAsync(string repository, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The history entries of the repository that name a remote image (<see cref="TagHistoryEntry.DockerImageReference"/>
+    /// set): tags in ordinal order, each tag's entries newest first. Empty for an unknown repository.
+    /// </summary>
+    Task<IReadOnlyList<TagHistoryEntry>> ListRemoteTagHistoryAsync(string repository, CancellationToken cancellationToken);
+
     // Upload sessions
 
     /// <summary>Records a new session; <see cref="InvalidOperationException"/> when the id already exists in the repository.</summary>

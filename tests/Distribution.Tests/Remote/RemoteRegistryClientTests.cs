@@ -3,6 +3,7 @@ using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Distribution.Manifests;
 using EdgeRegistry.Distribution.Names;
 using EdgeRegistry.Distribution.Remote;
+using Microsoft.AspNetCore.Http;
 
 namespace EdgeRegistry.Distribution.Tests.Remote;
 
@@ -228,6 +229,52 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
 
         Assert.Equal(ErrorCode.Denied, error.Error);
         Assert.Contains("docker.io", error.Message);
+    }
+
+    [Fact]
+    public async Task ListTagsAsync_Repository_ListsItsTags()
+    {
+        using var client = NewClient();
+
+        Assert.Equal(["v1"], await client.ListTagsAsync("edge/app", 100, Ct));
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync("edge/missing", 100, Ct));
+        Assert.Equal(ErrorCode.NameUnknown, error.Error);
+    }
+
+    [Fact]
+    public async Task ListTagsAsync_PagedWithLinkHeaders_FollowsThemOnThisRegistryUpToTheLimit()
+    {
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var peer = await KestrelPeer.StartAsync(async context =>
+        {
+            asked.Enqueue(context.Request.Path + context.Request.QueryString);
+            var last = context.Request.Query["last"].ToString();
+            context.Response.ContentType = "application/json";
+            if (last.Length == 0)
+            {
+                // An absolute link naming another host: only its path and query are used.
+                context.Response.Headers["Link"] = "<https://elsewhere.example.com/v2/edge/app/tags/list?n=2&last=b>; rel=\"next\"";
+                await context.Response.WriteAsync("""{"name":"edge/app","tags":["a","b"]}""");
+            }
+            else if (last == "b")
+            {
+                context.Response.Headers["Link"] = "</v2/edge/app/tags/list?n=2&last=d>; rel=\"next\"";
+                await context.Response.WriteAsync("""{"name":"edge/app","tags":["c","not a tag","d"]}""");
+            }
+            else
+            {
+                await context.Response.WriteAsync("""{"name":"edge/app","tags":["e"]}""");
+            }
+        });
+        var registry = $"127.0.0.1:{peer.BaseUri.Port}";
+        using var client = new RemoteRegistryClient(registry, new RemoteRegistryOptions { InsecureRegistries = [registry], Aliases = new Dictionary<string, string> { [registry] = peer.BaseUri.ToString() } });
+
+        var all = await client.ListTagsAsync("edge/app", 100, Ct);
+        var limited = await client.ListTagsAsync("edge/app", 3, Ct);
+
+        Assert.Equal(["a", "b", "c", "d", "e"], all);
+        Assert.Equal(["a", "b", "c"], limited);
+        Assert.Contains("/v2/edge/app/tags/list?n=2&last=b", asked);
     }
 
     private static Reference Tag(string tag) => new(tag, null);

@@ -105,7 +105,7 @@ public sealed class ImageStreamEndpointsTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"metadata":{"name":"nocolon"},"tag":{"from":{"name":"a:v1"}}}""")]
-    [InlineData("""{"metadata":{"name":"x:v1"},"tag":{"from":{"kind":"DockerImage","name":"a:v1"}}}""")]
+    [InlineData("""{"metadata":{"name":"x:v1"},"tag":{"from":{"kind":"Image","name":"a:v1"}}}""")]
     [InlineData("""{"metadata":{"name":"x:v1"}}""")]
     [InlineData("not json")]
     public async Task Tag_MalformedBody_IsInvalid(string body)

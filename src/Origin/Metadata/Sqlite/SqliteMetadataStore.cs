@@ -205,14 +205,18 @@ internal sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     /// a digest that is already stored keeps the stored row (bytes, media type, time) and its references;
     /// the tag still moves. A history entry is appended only when the tag is new or now points elsewhere.
     /// </summary>
-    public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken)
+    public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken) =>
+        PutManifestAsync(repository, manifest, tag, dockerImageReference: null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, string? dockerImageReference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         return Write(
-            (repository, manifest, tag, now: Now()),
+            (repository, manifest, tag, reference: dockerImageReference, now: Now()),
             static (session, state) =>
             {
-                var (repository, manifest, tag, now) = state;
+                var (repository, manifest, tag, reference, now) = state;
                 var repositoryId = EnsureRepository(session, repository, now);
                 var digest = manifest.Digest.ToString();
 
@@ -241,13 +245,14 @@ internal sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                     upsert.Parameters[1].Value = tag;
                     upsert.Parameters[2].Value = digest;
                     upsert.Parameters[3].Value = now;
-                    if (upsert.ExecuteNonQuery() > 0)
+                    if (upsert.ExecuteNonQuery() > 0 || (reference is not null && NewestReference(session, repositoryId, tag) != reference))
                     {
-                        var history = session.Command(Sql.InsertTagHistory, "@repository_id", "@tag", "@digest", "@created");
+                        var history = session.Command(Sql.InsertTagHistory, "@repository_id", "@tag", "@digest", "@created", "@reference");
                         history.Parameters[0].Value = repositoryId;
                         history.Parameters[1].Value = tag;
                         history.Parameters[2].Value = digest;
                         history.Parameters[3].Value = now;
+                        history.Parameters[4].Value = (object?)reference ?? DBNull.Value;
                         history.ExecuteNonQuery();
                     }
                 }
@@ -342,7 +347,8 @@ internal sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                 var entries = new List<TagHistoryEntry>();
                 while (reader.Read())
                 {
-                    entries.Add(new TagHistoryEntry(state.tag, Digest.Parse(reader.GetString(0)), FromUnixMilliseconds(reader.GetInt64(1))));
+                    entries.Add(new TagHistoryEntry(
+                        state.tag, Digest.Parse(reader.GetString(0)), FromUnixMilliseconds(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetString(2)));
                 }
 
                 return (IReadOnlyList<TagHistoryEntry>)entries;
@@ -553,6 +559,15 @@ internal sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         return (long)insert.ExecuteScalar()!;
     }
 
+    /// <summary>The reference of the tag's newest history entry; null when it has none or the tag has no history.</summary>
+    private static string? NewestReference(SqliteSession session, long repositoryId, string tag)
+    {
+        var command = session.Command(Sql.NewestTagReference, "@repository_id", "@tag");
+        command.Parameters[0].Value = repositoryId;
+        command.Parameters[1].Value = tag;
+        return command.ExecuteScalar() as string;
+    }
+
     private static void InsertReferences(SqliteSession session, string sql, long repositoryId, string manifestDigest, IReadOnlyList<Digest> references)
     {
         if (references.Count == 0)
@@ -683,7 +698,13 @@ internal sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             """;
 
         public const string InsertTagHistory =
-            "INSERT INTO tag_history (repository_id, tag, digest, created) VALUES (@repository_id, @tag, @digest, @created)";
+            """
+            INSERT INTO tag_history (repository_id, tag, digest, created, docker_image_reference)
+            VALUES (@repository_id, @tag, @digest, @created, @reference)
+            """;
+
+        public const string NewestTagReference =
+            "SELECT docker_image_reference FROM tag_history WHERE repository_id = @repository_id AND tag = @tag ORDER BY id DESC LIMIT 1";
 
         public const string GetManifest =
             $"""
@@ -720,7 +741,7 @@ internal sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         // id, not created, orders the history: it is the order of the commits even when the clock is coarse or steps back.
         public const string GetTagHistory =
             """
-            SELECT h.digest, h.created FROM tag_history h JOIN repositories r ON r.id = h.repository_id
+            SELECT h.digest, h.created, h.docker_image_reference FROM tag_history h JOIN repositories r ON r.id = h.repository_id
             WHERE r.name = @repository AND h.tag = @tag ORDER BY h.id DESC
             """;
 

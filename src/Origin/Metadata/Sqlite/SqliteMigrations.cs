@@ -144,6 +144,24 @@ internal static class SqliteMigrations
             PRIMARY KEY (user_name, role)
         ) WITHOUT ROWID;
         """,
+
+        // Version 3: images imported from remote registries, served by pull-through.
+        """
+        -- The image's pull spec at a remote registry (registry/repository@digest) for an imported image, null for
+        -- an image pushed here: the image stream status entries pull-through takes its candidates from.
+        ALTER TABLE tag_history ADD COLUMN docker_image_reference TEXT;
+        CREATE INDEX tag_history_remote ON tag_history (repository_id, tag, id) WHERE docker_image_reference IS NOT NULL;
+
+        -- Blobs a repository may serve whose bytes are at a remote registry (referenced by imported manifests),
+        -- until pull-through has mirrored them into storage and linked them in blobs. Size -1: not stated (schema1).
+        CREATE TABLE remote_blobs (
+            repository_id INTEGER NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+            digest        TEXT    NOT NULL,
+            size          INTEGER NOT NULL,
+            created       INTEGER NOT NULL,
+            PRIMARY KEY (repository_id, digest)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
