@@ -151,8 +151,12 @@ YAML
   echo "==================================================================" >&2
 }
 
+# start_registry [name] [access-log-disabled] [extra-yaml]: docker-registry on filesystem storage in
+# $WORK/<name> (default "registry"), reachable as URL[<name>]; bench/edge.sh starts more than one (an
+# upstream with its access log on, a pull-through cache with a "proxy:" section).
 start_registry() {
-  local dir="$WORK/registry" port pid
+  local name=${1:-registry} accesslog_disabled=${2:-true} extra=${3:-}
+  local dir="$WORK/$name" port pid
   mkdir -p "$dir/storage"
   for attempt in 1 2 3; do
     port=$(free_port)
@@ -161,7 +165,7 @@ version: 0.1
 log:
   level: warn
   accesslog:
-    disabled: true
+    disabled: $accesslog_disabled
 storage:
   filesystem:
     rootdirectory: $dir/storage
@@ -173,21 +177,22 @@ storage:
 http:
   addr: 127.0.0.1:$port
   secret: bench-$RANDOM$RANDOM
+$extra
 YAML
     # shellcheck disable=SC2046 # one "-u NAME" per inherited REGISTRY_ variable
     env $(env | awk -F= '/^REGISTRY_/ { print "-u " $1 }') docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
     pid=$!
     if wait_http "http://127.0.0.1:$port/v2/" "$pid" 30 200; then
       PIDS+=("$pid")
-      URL[registry]="http://127.0.0.1:$port"
-      log "docker-registry up at ${URL[registry]}"
+      URL[$name]="http://127.0.0.1:$port"
+      log "docker-registry ($name) up at ${URL[$name]}"
       return 0
     fi
     stop "$pid"
-    address_taken "$dir/registry.log" && [ "$attempt" -lt 3 ] && { log "docker-registry: port $port was taken, retrying"; continue; }
+    address_taken "$dir/registry.log" && [ "$attempt" -lt 3 ] && { log "docker-registry ($name): port $port was taken, retrying"; continue; }
     break
   done
-  DOWN[registry]="docker-registry did not start"
+  DOWN[$name]="docker-registry did not start"
   tail -15 "$dir/registry.log" >&2 || true
 }
 
@@ -619,4 +624,7 @@ main() {
   report
 }
 
-main "$@"
+# bench/edge.sh sources this file for its servers and helpers, and runs its own main.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

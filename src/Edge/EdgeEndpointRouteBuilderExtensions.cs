@@ -1,3 +1,4 @@
+using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Cache;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Manifests;
@@ -11,6 +12,9 @@ public static class EdgeEndpointRouteBuilderExtensions
     public static WebApplication MapEdge(this WebApplication app)
     {
         HealthEndpoints.Map(app);
+
+        // Cached blobs go out with sendfile only on a connection's first request; this records which that is.
+        app.Use(ZeroCopySender.MarkConnectionOrder);
 
         // The index was rebuilt from the directory; a lowered cache.maxSize takes effect now, not at the first fill.
         app.Services.GetRequiredService<CacheEvictor>().EvictIfNeeded();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Authorization;
 using EdgeRegistry.Edge.CloudFront;
 using EdgeRegistry.Edge.Forwarding;
@@ -9,9 +10,10 @@ using EdgeRegistry.Edge.Observability;
 namespace EdgeRegistry.Edge.Cache;
 
 /// <summary>
-/// GET and HEAD of <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: a cached blob is served from disk with
-/// SendFileAsync once the origin agrees this client may read it; a blob being filled is served from
-/// the growing file; otherwise a GET starts the fill with the client's credentials and a HEAD is
+/// GET and HEAD of <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>: a cached blob is served from disk once the
+/// origin agrees this client may read it (whole, on a connection's first request, with the kernel's
+/// sendfile and <c>Connection: close</c>; otherwise read straight into Kestrel's response pipe); a blob
+/// being filled is served from the growing file; otherwise a GET starts the fill with the client's credentials and a HEAD is
 /// forwarded. Headers are those the origin gives for a blob.
 /// </summary>
 internal sealed partial class BlobEndpoint(
@@ -20,6 +22,7 @@ internal sealed partial class BlobEndpoint(
 {
     private const int MaxAttempts = 3;
     private const int CopyBufferSize = 128 * 1024;
+    private const int PipeChunkSize = 1024 * 1024;
 
     public async Task HandleAsync(HttpContext context, RegistryRoute route)
     {
@@ -147,12 +150,59 @@ internal sealed partial class BlobEndpoint(
 
         try
         {
-            await response.SendFileAsync(lease.Path, range.Start, range.Count, token);
+            // The whole file on a connection's first request: the kernel's sendfile, as nginx would. Kestrel
+            // has no zero-copy path (its SendFileAsync copies through a buffer and reached about 0.7x nginx).
+            var firstRequest = ZeroCopySender.IsFirstRequestOnConnection(context);
+            if (range.Status == StatusCodes.Status200OK && ZeroCopySender.CanSend(context, firstRequest))
+            {
+                // Counted first: the send ends only when the client closes, after it has read every byte.
+                metrics.BytesFromCache.Inc(range.Count);
+                await ZeroCopySender.TrySendAsync(context, firstRequest, lease.Path, lease.Length, token);
+                return;
+            }
+
+            await CopyToPipeAsync(response, lease.Path, range.Start, range.Count, token);
             metrics.BytesFromCache.Inc(range.Count);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             Log.ClientGone(logger, digest.ToString());
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // sendfile on a socket the client reset; the connection is already aborted.
+            Log.ClientGone(logger, digest.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> bytes of the file from <paramref name="start"/> through Kestrel: read
+    /// straight into the response's pipe a MiB at a time, one copy fewer than SendFileAsync's stream copy.
+    /// </summary>
+    private static async Task CopyToPipeAsync(HttpResponse response, string path, long start, long count, CancellationToken token)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        var writer = response.BodyWriter;
+        var position = start;
+        var end = start + count;
+        while (position < end)
+        {
+            var memory = writer.GetMemory((int)Math.Min(PipeChunkSize, end - position));
+            var read = await RandomAccess.ReadAsync(file, memory[..(int)Math.Min(memory.Length, end - position)], position, token);
+            if (read == 0)
+            {
+                throw new IOException($"{path} is shorter than its index entry");
+            }
+
+            writer.Advance(read);
+            position += read;
+            var flushed = await writer.FlushAsync(token);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                // The client went away; Kestrel has aborted the response.
+                token.ThrowIfCancellationRequested();
+                return;
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Origin.Access;
 using EdgeRegistry.Origin.Blobs;
 using EdgeRegistry.Origin.Manifests;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Origin.Observability;
 using EdgeRegistry.Origin.Storage;
 using Microsoft.Net.Http.Headers;

@@ -56,6 +56,81 @@ public sealed class BlobEndpointTests
     }
 
     [Fact]
+    public async Task Get_CachedOnFreshConnections_SentWithSendfileAndConnectionClose()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(24 * 1024 * 1024, seed: 10);
+        var digest = origin.AddBlob(content);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
+
+        for (var i = 0; i < 8; i++)
+        {
+            // A new client is a new connection, so the blob GET is its first request: the sendfile path.
+            using var fresh = new HttpClient { BaseAddress = edge.Url };
+            using var response = await fresh.GetAsync($"/v2/{Repository}/blobs/{digest}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.ConnectionClose);
+            Assert.Equal(content.Length, response.Content.Headers.ContentLength);
+            Assert.Equal(digest.ToString(), response.Headers.GetValues("Docker-Content-Digest").Single());
+            Assert.Equal($"\"{digest}\"", response.Headers.ETag?.Tag);
+            Assert.Equal(digest, await FakeOrigin.DigestOfAsync(await response.Content.ReadAsStreamAsync()));
+        }
+
+        Assert.Equal(1, origin.BlobGets(digest));
+        Assert.Equal(8, await edge.MetricAsync("edge_cache_hits_total{kind=\"blob\"}"));
+    }
+
+    [Fact]
+    public async Task Get_CachedSecondRequestOnConnection_ServedThroughKestrelAndKeepsAlive()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(3 * 1024 * 1024, seed: 11);
+        var digest = origin.AddBlob(content);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
+
+        using var client = new HttpClient { BaseAddress = edge.Url };
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/{Repository}/blobs/{digest}"));
+        using var response = await client.GetAsync($"/v2/{Repository}/blobs/{digest}");
+
+        Assert.NotEqual(true, head.Headers.ConnectionClose);
+        Assert.NotEqual(true, response.Headers.ConnectionClose);
+        Assert.Equal(content, await response.Content.ReadAsByteArrayAsync());
+
+        // A range across the MiB boundaries the copy works in, on the same kept-alive connection.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{Repository}/blobs/{digest}");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1_000_000, 2_200_000);
+        using var partial = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(content[1_000_000..2_200_001], await partial.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Get_ClientLeavesDuringSendfile_NextClientServedWhole()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(32 * 1024 * 1024, seed: 12);
+        var digest = origin.AddBlob(content);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
+
+        using (var leaving = new HttpClient { BaseAddress = edge.Url })
+        {
+            using var response = await leaving.GetAsync($"/v2/{Repository}/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead);
+            Assert.True(response.Headers.ConnectionClose);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var some = new byte[64 * 1024];
+            await body.ReadExactlyAsync(some);
+            Assert.Equal(content[..some.Length], some);
+        }
+
+        using var fresh = new HttpClient { BaseAddress = edge.Url };
+        Assert.Equal(content, await fresh.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}"));
+        Assert.Equal(1, origin.BlobGets(digest));
+    }
+
+    [Fact]
     public async Task Get_CachedWithRange_PartialContent()
     {
         await using var origin = await FakeOrigin.StartAsync();

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace EdgeRegistry.Origin.Blobs;
+namespace EdgeRegistry.Distribution.Http;
 
 /// <summary>
 /// Sends a whole file with the kernel's sendfile, the way nginx and Go's net/http do, instead of copying
@@ -12,9 +13,10 @@ namespace EdgeRegistry.Origin.Blobs;
 /// head is written here and the file handed to <see cref="Socket.SendFileAsync(string?, ReadOnlyMemory{byte}, ReadOnlyMemory{byte}, TransmitFileOptions, CancellationToken)"/>
 /// on the connection's own socket; the connection is then closed (<c>Connection: close</c>), so Kestrel
 /// never writes after us. Only safe where nothing else can be on the wire: plain HTTP/1.1 and the first
-/// request of its connection (an earlier response could still sit in Kestrel's output pipe).
+/// request of its connection (an earlier response could still sit in Kestrel's output pipe). The origin
+/// uses it for blobs in local storage, the edge for completed cache files.
 /// </summary>
-internal static class ZeroCopySender
+public static class ZeroCopySender
 {
     private static readonly object ConnectionUsedMarker = new();
 
@@ -38,15 +40,22 @@ internal static class ZeroCopySender
     public static bool IsFirstRequestOnConnection(HttpContext context) => context.Items.ContainsKey(FirstRequestItem);
 
     /// <summary>
+    /// True when <see cref="TrySendAsync"/> would take the sendfile path for this request: the first of its
+    /// connection (<paramref name="firstRequest"/>), plain HTTP/1.1, and a socket Kestrel exposes.
+    /// </summary>
+    public static bool CanSend(HttpContext context, bool firstRequest) =>
+        firstRequest
+        && HttpProtocol.IsHttp11(context.Request.Protocol)
+        && context.Features.Get<ITlsConnectionFeature>() is null
+        && context.Features.Get<IConnectionSocketFeature>()?.Socket is not null;
+
+    /// <summary>
     /// Tries to send <paramref name="file"/> whole as a 200 with the headers already set on the response.
     /// Returns false (and has written nothing) when the connection does not allow it.
     /// </summary>
     public static async Task<bool> TrySendAsync(HttpContext context, bool firstRequest, string file, long length, CancellationToken cancellationToken)
     {
-        if (!firstRequest
-            || !HttpProtocol.IsHttp11(context.Request.Protocol)
-            || context.Features.Get<ITlsConnectionFeature>() is not null
-            || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        if (!CanSend(context, firstRequest) || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
             return false;
         }
