@@ -14,7 +14,8 @@ namespace EdgeRegistry.Edge.Cache;
 /// origin agrees this client may read it (whole, on a connection's first request, with the kernel's
 /// sendfile and <c>Connection: close</c>; otherwise read straight into Kestrel's response pipe); a blob
 /// being filled is served from the growing file; otherwise a GET starts the fill with the client's credentials and a HEAD is
-/// forwarded. Headers are those the origin gives for a blob.
+/// forwarded. Headers are those the origin gives for a blob. With <c>cloudFront</c> configured, a GET of a large
+/// blob that is neither cached nor being filled is first offered to <see cref="CloudFrontRedirector"/>.
 /// </summary>
 internal sealed partial class BlobEndpoint(
     BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger,
