@@ -1,5 +1,6 @@
 using EdgeRegistry.Edge.Authorization;
 using EdgeRegistry.Edge.Cache;
+using EdgeRegistry.Edge.CloudFront;
 using EdgeRegistry.Edge.Configuration;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Manifests;
@@ -25,6 +26,7 @@ public static class EdgeApp
         builder.Services.AddBlobCache();
         builder.Services.AddManifestCache();
         builder.Services.AddOriginAuthorization();
+        builder.Services.AddCloudFrontRedirects();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

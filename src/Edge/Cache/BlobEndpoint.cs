@@ -3,6 +3,7 @@ using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Authorization;
+using EdgeRegistry.Edge.CloudFront;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Observability;
 
@@ -13,10 +14,12 @@ namespace EdgeRegistry.Edge.Cache;
 /// origin agrees this client may read it (whole, on a connection's first request, with the kernel's
 /// sendfile and <c>Connection: close</c>; otherwise read straight into Kestrel's response pipe); a blob
 /// being filled is served from the growing file; otherwise a GET starts the fill with the client's credentials and a HEAD is
-/// forwarded. Headers are those the origin gives for a blob.
+/// forwarded. Headers are those the origin gives for a blob. With <c>cloudFront</c> configured, a GET of a large
+/// blob that is neither cached nor being filled is first offered to <see cref="CloudFrontRedirector"/>.
 /// </summary>
 internal sealed partial class BlobEndpoint(
-    BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger)
+    BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, EdgeMetrics metrics, ILogger<BlobEndpoint> logger,
+    CloudFrontRedirector? cloudFront = null)
 {
     private const int MaxAttempts = 3;
     private const int CopyBufferSize = 128 * 1024;
@@ -27,6 +30,12 @@ internal sealed partial class BlobEndpoint(
         var token = context.RequestAborted;
         var digest = route.Digest!.Value;
         var isGet = HttpMethods.IsGet(context.Request.Method);
+        // With cloudFront configured, a large blob that is not on this node may go to the CDN instead.
+        if (isGet && cloudFront is not null && await cloudFront.TryRedirectAsync(context, route, token))
+        {
+            return;
+        }
+
         var authorization = context.Request.Headers.Authorization.ToString();
         var startedFill = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)

@@ -75,6 +75,12 @@ internal static class ConfigValue
             ? number
             : throw new FormatException($"'{value}' is not an integer");
 
+    /// <summary><c>true</c> or <c>false</c>, in any case.</summary>
+    public static bool Boolean(string value) =>
+        bool.TryParse(value.Trim(), out var flag)
+            ? flag
+            : throw new FormatException($"'{value}' is not true or false");
+
     public static Uri AbsoluteUri(string value) =>
         Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
             ? uri

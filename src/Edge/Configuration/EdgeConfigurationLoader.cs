@@ -37,6 +37,13 @@ public static class EdgeConfigurationLoader
         ["tls.certificate"] = (o, v) => o with { Tls = o.Tls with { Certificate = v.Trim() } },
         ["tls.key"] = (o, v) => o with { Tls = o.Tls with { Key = v.Trim() } },
         ["log.level"] = (o, v) => o with { Log = o.Log with { Level = v.Trim() } },
+        ["cloudFront.baseUrl"] = (o, v) => o with { CloudFront = o.CloudFront with { BaseUrl = ConfigValue.AbsoluteUri(v) } },
+        ["cloudFront.privateKey"] = (o, v) => o with { CloudFront = o.CloudFront with { PrivateKey = v.Trim() } },
+        ["cloudFront.keyPairId"] = (o, v) => o with { CloudFront = o.CloudFront with { KeyPairId = v.Trim() } },
+        ["cloudFront.duration"] = (o, v) => o with { CloudFront = o.CloudFront with { Duration = ConfigValue.Duration(v) } },
+        ["cloudFront.thresholdBytes"] = (o, v) => o with { CloudFront = o.CloudFront with { ThresholdBytes = ConfigValue.Size(v) } },
+        ["cloudFront.backgroundFill"] = (o, v) => o with { CloudFront = o.CloudFront with { BackgroundFill = ConfigValue.Boolean(v) } },
+        ["cloudFront.rootDirectory"] = (o, v) => o with { CloudFront = o.CloudFront with { RootDirectory = v.Trim() } },
     };
 
     /// <summary>The keys the file accepts, as written in the file.</summary>

@@ -21,4 +21,6 @@ public sealed record EdgeOptions
     public TlsOptions Tls { get; init; } = new();
 
     public LogOptions Log { get; init; } = new();
+
+    public CloudFrontOptions CloudFront { get; init; } = new();
 }
