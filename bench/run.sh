@@ -16,6 +16,7 @@ SIZES="${BENCH_SIZES:-1000 10000}"
 WRK_SECONDS="${BENCH_WRK_SECONDS:-10}"
 WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-64}"
 PAGE_REQUESTS="${BENCH_PAGE_REQUESTS:-20}"
+PULL_RUNS="${BENCH_PULL_RUNS:-5}"
 TARGETS="${BENCH_TARGETS:-origin registry nginx}"
 ORIGIN_DLL="$ROOT/src/Origin/bin/Release/net10.0/EdgeRegistry.Origin.dll"
 OUT="$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -354,13 +355,19 @@ measure_push_chunked() {
   mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
 }
 
-# measure_pull <target>: GET of the blob pushed by measure_push_monolithic (nginx: the file itself).
+# measure_pull <target>: GET of the blob pushed by measure_push_monolithic (nginx: the file itself),
+# PULL_RUNS times on fresh connections; prints the median MiB/s (a single run moves by a third on a
+# shared machine).
 measure_pull() {
-  local url code speed
+  local url code speed speeds=()
   if [ "$1" = nginx ]; then url="${URL[nginx]}/$(basename "$BLOB")"; else url="${URL[$1]}/v2/bench/monolithic/blobs/$BLOB_DIGEST"; fi
-  read -r code speed < <(curl -s -L -o /dev/null -w '%{http_code} %{speed_download}\n' "$url")
-  [ "$code" = 200 ] || { log "GET $url answered $code"; echo n/a; return; }
-  awk -v s="$speed" 'BEGIN { printf "%.1f", s / 1048576 }'
+  for _ in $(seq "$PULL_RUNS"); do
+    read -r code speed < <(curl -s -L -o /dev/null -w '%{http_code} %{speed_download}\n' "$url")
+    [ "$code" = 200 ] || { log "GET $url answered $code"; echo n/a; return; }
+    speeds+=("$speed")
+  done
+  log "$1: pull runs (B/s): ${speeds[*]}"
+  printf '%s\n' "${speeds[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1048576 }'
 }
 
 # wrk_run <url> <method> [header]: prints "<requests/s> <p99 ms>".

@@ -23,7 +23,6 @@ internal sealed partial class BlobEndpoint(
 {
     private const int MaxAttempts = 3;
     private const int CopyBufferSize = 128 * 1024;
-    private const int PipeChunkSize = 1024 * 1024;
 
     public async Task HandleAsync(HttpContext context, RegistryRoute route)
     {
@@ -162,7 +161,7 @@ internal sealed partial class BlobEndpoint(
                 return;
             }
 
-            await CopyToPipeAsync(response, lease.Path, range.Start, range.Count, token);
+            await FilePipeCopier.CopyAsync(response, lease.Path, range.Start, range.Count, token);
             metrics.BytesFromCache.Inc(range.Count);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -173,37 +172,6 @@ internal sealed partial class BlobEndpoint(
         {
             // sendfile on a socket the client reset; the connection is already aborted.
             Log.ClientGone(logger, digest.ToString());
-        }
-    }
-
-    /// <summary>
-    /// Sends <paramref name="count"/> bytes of the file from <paramref name="start"/> through Kestrel: read
-    /// straight into the response's pipe a MiB at a time, one copy fewer than SendFileAsync's stream copy.
-    /// </summary>
-    private static async Task CopyToPipeAsync(HttpResponse response, string path, long start, long count, CancellationToken token)
-    {
-        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-        var writer = response.BodyWriter;
-        var position = start;
-        var end = start + count;
-        while (position < end)
-        {
-            var memory = writer.GetMemory((int)Math.Min(PipeChunkSize, end - position));
-            var read = await RandomAccess.ReadAsync(file, memory[..(int)Math.Min(memory.Length, end - position)], position, token);
-            if (read == 0)
-            {
-                throw new IOException($"{path} is shorter than its index entry");
-            }
-
-            writer.Advance(read);
-            position += read;
-            var flushed = await writer.FlushAsync(token);
-            if (flushed.IsCanceled || flushed.IsCompleted)
-            {
-                // The client went away; Kestrel has aborted the response.
-                token.ThrowIfCancellationRequested();
-                return;
-            }
         }
     }
 
