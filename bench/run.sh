@@ -16,6 +16,7 @@ SIZES="${BENCH_SIZES:-1000 10000}"
 WRK_SECONDS="${BENCH_WRK_SECONDS:-10}"
 WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-64}"
 PAGE_REQUESTS="${BENCH_PAGE_REQUESTS:-20}"
+PULL_RUNS="${BENCH_PULL_RUNS:-7}"
 TARGETS="${BENCH_TARGETS:-origin registry nginx}"
 ORIGIN_DLL="$ROOT/src/Origin/bin/Release/net10.0/EdgeRegistry.Origin.dll"
 OUT="$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -354,13 +355,35 @@ measure_push_chunked() {
   mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
 }
 
-# measure_pull <target>: GET of the blob pushed by measure_push_monolithic (nginx: the file itself).
-measure_pull() {
+# pull_once <target>: one GET of the blob pushed by measure_push_monolithic (nginx: the file itself) on a
+# fresh connection; prints bytes/s, or n/a on an error answer.
+pull_once() {
   local url code speed
   if [ "$1" = nginx ]; then url="${URL[nginx]}/$(basename "$BLOB")"; else url="${URL[$1]}/v2/bench/monolithic/blobs/$BLOB_DIGEST"; fi
   read -r code speed < <(curl -s -L -o /dev/null -w '%{http_code} %{speed_download}\n' "$url")
   [ "$code" = 200 ] || { log "GET $url answered $code"; echo n/a; return; }
-  awk -v s="$speed" 'BEGIN { printf "%.1f", s / 1048576 }'
+  echo "$speed"
+}
+
+# measure_pulls <target>...: PULL_RUNS rounds, each pulling once from every target in turn, so a change
+# in the machine's load falls on all of them alike; records the median MiB/s of each target.
+measure_pulls() {
+  declare -A runs=()
+  local target speed
+  for _ in $(seq "$PULL_RUNS"); do
+    for target in "$@"; do
+      speed=$(pull_once "$target")
+      runs[$target]="${runs[$target]:-} $speed"
+    done
+  done
+  for target in "$@"; do
+    log "$target: pull runs (B/s):${runs[$target]}"
+    if [[ "${runs[$target]}" == *n/a* ]]; then
+      RESULT["pull blob (MiB/s)|$target"]=n/a
+    else
+      RESULT["pull blob (MiB/s)|$target"]=$(printf '%s\n' ${runs[$target]} | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1048576 }')
+    fi
+  done
 }
 
 # wrk_run <url> <method> [header]: prints "<requests/s> <p99 ms>".
@@ -588,8 +611,15 @@ main() {
     RESULT["push monolithic ${BLOB_MIB} MiB (MiB/s)|$target"]=$(measure_push_monolithic "$target")
     log "$target: push chunked"
     RESULT["push chunked ${CHUNK_MIB} MiB PATCHes (MiB/s)|$target"]=$(measure_push_chunked "$target")
-    log "$target: pull"
-    RESULT["pull blob (MiB/s)|$target"]=$(measure_pull "$target")
+  done
+
+  local pulled=()
+  for target in origin registry nginx; do up "$target" && pulled+=("$target"); done
+  log "pulls, interleaved: ${pulled[*]}"
+  [ "${#pulled[@]}" -gt 0 ] && measure_pulls "${pulled[@]}"
+
+  for target in origin registry; do
+    up "$target" || continue
     if push_tiny "$target"; then
       log "$target: manifest GET (wrk)"
       read -r rps p99 < <(measure_manifest_get "$target")
@@ -615,11 +645,6 @@ main() {
       log "$target: could not push the tiny image; request-rate and listing benchmarks skipped"
     fi
   done
-
-  if up nginx; then
-    log "nginx: pull (sendfile)"
-    RESULT["pull blob (MiB/s)|nginx"]=$(measure_pull nginx)
-  fi
 
   report
 }

@@ -1,5 +1,6 @@
 using EdgeRegistry.Edge.Authorization;
 using EdgeRegistry.Edge.Cache;
+using EdgeRegistry.Edge.CloudFront;
 using EdgeRegistry.Edge.Configuration;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Manifests;
@@ -27,6 +28,7 @@ public static class EdgeApp
         builder.Services.AddBlobCache();
         builder.Services.AddManifestCache();
         builder.Services.AddOriginAuthorization();
+        builder.Services.AddCloudFrontRedirects();
         builder.Services.AddEdgePullThrough();
         builder.Services.AddEdgeMirror();
         configureServices?.Invoke(builder.Services);

@@ -8,6 +8,9 @@ namespace EdgeRegistry.Edge.Authorization;
 /// </summary>
 internal sealed record AuthorizationDecision(bool Allowed, HttpStatusCode Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers)
 {
+    /// <summary>The content's size from the origin's 200 answer to the HEAD (its Content-Length); null when not known.</summary>
+    public long? Length { get; init; }
+
     public static readonly AuthorizationDecision Allow = new(true, HttpStatusCode.OK, []);
 
     /// <summary>The origin could not be asked and no answer inside its TTL is known.</summary>

@@ -128,8 +128,9 @@ internal sealed partial class OriginAuthorizer(
                 return Unavailable(key, $"status {status}");
             }
 
+            // A blob's size comes with the answer: the CloudFront redirect decides by it without another request.
             var decision = status < 400
-                ? AuthorizationDecision.Allow
+                ? AuthorizationDecision.Allow with { Length = status == 200 ? response.Content.Headers.ContentLength : null }
                 : new AuthorizationDecision(false, response.StatusCode, PassedHeaders
                     .Select(name => KeyValuePair.Create(name, response.Headers.TryGetValues(name, out var v) || response.Content.Headers.TryGetValues(name, out v) ? v.ToArray() : []))
                     .Where(h => h.Value.Length > 0)

@@ -2,6 +2,7 @@ using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Authorization;
+using EdgeRegistry.Edge.CloudFront;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Observability;
 using EdgeRegistry.Edge.PullThrough;
@@ -15,12 +16,14 @@ namespace EdgeRegistry.Edge.Cache;
 /// sendfile and <c>Connection: close</c>; otherwise read straight into Kestrel's response pipe); a blob
 /// being filled is served from the growing file; otherwise a GET starts the fill (from the remotes of the repository's image
 /// stream once the origin authorized the client, else from the origin with the client's credentials) and a HEAD is
-/// forwarded. Mirror-mode requests are served the same way from the mirror's part of the cache, without the origin.
+/// forwarded. With <c>cloudFront</c> configured, a GET of a large blob that is neither cached nor being filled, of a
+/// repository without remote images, is first offered to <see cref="CloudFrontRedirector"/>. Mirror-mode requests are
+/// served the same way from the mirror's part of the cache, without the origin (and without the CDN).
 /// Headers are those the origin gives for a blob.
 /// </summary>
 internal sealed partial class BlobEndpoint(
     BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, PullThroughSources sources,
-    EdgeMetrics metrics, ILogger<BlobEndpoint> logger)
+    EdgeMetrics metrics, ILogger<BlobEndpoint> logger, CloudFrontRedirector? cloudFront = null)
 {
     private const int MaxAttempts = 3;
     private const int PipeChunkSize = 1024 * 1024;
@@ -40,33 +43,50 @@ internal sealed partial class BlobEndpoint(
         var digest = route.Digest!.Value;
         var isGet = HttpMethods.IsGet(context.Request.Method);
         var space = mirror is null ? CacheSpace.Origin : CacheSpace.Mirror;
-        var startedFill = false;
         BlobSource? source = null;
+        var remote = false;
+        if (isGet && mirror is null && cloudFront is not null)
+        {
+            var local = cache.Lookup(digest, space, source: null);
+            local.Lease?.Dispose();
+            if (local is { Lease: null, Fill: null })
+            {
+                // The CDN serves the origin's storage, where the blobs of imported images may not be yet: those are pulled through.
+                (source, remote) = await sources.ForOriginAsync(context.Request, route.Repository, token);
+                if (!remote && await cloudFront.TryRedirectAsync(context, route, source, token))
+                {
+                    return;
+                }
+            }
+        }
+
+        var startedFill = false;
+        var authorizedForRemote = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var lookup = cache.Lookup(digest, space, source: null);
             if (lookup is { Lease: null, Fill: null } && (isGet || mirror is not null))
             {
-                if (source is null)
+                if (source is null && mirror is not null)
                 {
-                    if (mirror is not null)
+                    source = sources.ForMirror(mirror);
+                }
+                else if (source is null)
+                {
+                    (source, remote) = await sources.ForOriginAsync(context.Request, route.Repository, token);
+                }
+
+                if (remote && !authorizedForRemote)
+                {
+                    // A remote registry does not know this client: the origin says first whether it may read the blob.
+                    var decision = await authorizer.AuthorizeAsync(context, route.Repository, route.Reference, token);
+                    if (!decision.Allowed)
                     {
-                        source = sources.ForMirror(mirror);
+                        await OriginAuthorizer.WriteRefusalAsync(context, decision, ErrorCode.BlobUnknown, token);
+                        return;
                     }
-                    else
-                    {
-                        (source, var remote) = await sources.ForOriginAsync(context.Request, route.Repository, token);
-                        if (remote)
-                        {
-                            // A remote registry does not know this client: the origin says first whether it may read the blob.
-                            var decision = await authorizer.AuthorizeAsync(context, route.Repository, route.Reference, token);
-                            if (!decision.Allowed)
-                            {
-                                await OriginAuthorizer.WriteRefusalAsync(context, decision, ErrorCode.BlobUnknown, token);
-                                return;
-                            }
-                        }
-                    }
+
+                    authorizedForRemote = true;
                 }
 
                 lookup = cache.Lookup(digest, space, source);
@@ -210,7 +230,7 @@ internal sealed partial class BlobEndpoint(
                 return;
             }
 
-            await CopyToPipeAsync(response, lease.Path, range.Start, range.Count, token);
+            await FilePipeCopier.CopyAsync(response, lease.Path, range.Start, range.Count, token);
             metrics.BytesFromCache.Inc(range.Count);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -221,37 +241,6 @@ internal sealed partial class BlobEndpoint(
         {
             // sendfile on a socket the client reset; the connection is already aborted.
             Log.ClientGone(logger, digest.ToString());
-        }
-    }
-
-    /// <summary>
-    /// Sends <paramref name="count"/> bytes of the file from <paramref name="start"/> through Kestrel: read
-    /// straight into the response's pipe a MiB at a time, one copy fewer than SendFileAsync's stream copy.
-    /// </summary>
-    private static async Task CopyToPipeAsync(HttpResponse response, string path, long start, long count, CancellationToken token)
-    {
-        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-        var writer = response.BodyWriter;
-        var position = start;
-        var end = start + count;
-        while (position < end)
-        {
-            var memory = writer.GetMemory((int)Math.Min(PipeChunkSize, end - position));
-            var read = await RandomAccess.ReadAsync(file, memory[..(int)Math.Min(memory.Length, end - position)], position, token);
-            if (read == 0)
-            {
-                throw new IOException($"{path} is shorter than its index entry");
-            }
-
-            writer.Advance(read);
-            position += read;
-            var flushed = await writer.FlushAsync(token);
-            if (flushed.IsCanceled || flushed.IsCompleted)
-            {
-                // The client went away; Kestrel has aborted the response.
-                token.ThrowIfCancellationRequested();
-                return;
-            }
         }
     }
 

@@ -77,18 +77,16 @@ internal static class ConfigValue
             ? number
             : throw new FormatException($"'{value}' is not an integer");
 
+    /// <summary><c>true</c> or <c>false</c>, in any case.</summary>
+    public static bool Boolean(string value) =>
+        bool.TryParse(value.Trim(), out var flag)
+            ? flag
+            : throw new FormatException($"'{value}' is not true or false");
+
     public static Uri AbsoluteUri(string value) =>
         Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
             ? uri
             : throw new FormatException($"'{value}' is not an absolute URL");
-
-    /// <summary>A boolean: <c>true</c>/<c>false</c>, <c>yes</c>/<c>no</c>, <c>on</c>/<c>off</c>, <c>1</c>/<c>0</c>.</summary>
-    public static bool Boolean(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "true" or "yes" or "on" or "1" => true,
-        "false" or "no" or "off" or "0" => false,
-        _ => throw new FormatException($"'{value}' is not a boolean (true or false)"),
-    };
 
     /// <summary>
     /// A list of strings in YAML: a sequence (<c>[docker.io, "*.example.com"]</c> or a block list), or one scalar as

@@ -22,6 +22,8 @@ public sealed record EdgeOptions
 
     public LogOptions Log { get; init; } = new();
 
+    public CloudFrontOptions CloudFront { get; init; } = new();
+
     public UpstreamOptions Upstream { get; init; } = new();
 
     public PullThroughOptions PullThrough { get; init; } = new();

@@ -15,6 +15,7 @@ public static class EdgeOptionsValidator
         ValidateDurations(options, errors);
         ValidateTls(options.Tls, errors);
         ValidateLog(options.Log, errors);
+        ValidateCloudFront(options.CloudFront, errors);
         errors.AddRange(options.Upstream.Validate());
         errors.AddRange(options.Mirror.Validate(options.Upstream));
         if (options.PullThrough.StatusTtl < TimeSpan.Zero)
@@ -157,6 +158,54 @@ public static class EdgeOptionsValidator
         else if (!File.Exists(tls.Key))
         {
             errors.Add($"tls.key: file '{tls.Key}' does not exist");
+        }
+    }
+
+    // The key file is read when the edge starts (CloudFrontServiceCollectionExtensions), which says why it is unusable.
+    private static void ValidateCloudFront(CloudFrontOptions cloudFront, List<string> errors)
+    {
+        if (!cloudFront.Enabled)
+        {
+            if (!string.IsNullOrEmpty(cloudFront.PrivateKey) || !string.IsNullOrEmpty(cloudFront.KeyPairId))
+            {
+                errors.Add("cloudFront.baseUrl: required when cloudFront.privateKey or cloudFront.keyPairId is set (the distribution's URL, e.g. https://d111111abcdef8.cloudfront.net/)");
+            }
+
+            return;
+        }
+
+        if (cloudFront.BaseUrl!.Scheme is not ("http" or "https") || cloudFront.BaseUrl.Query.Length > 0 || cloudFront.BaseUrl.Fragment.Length > 0)
+        {
+            errors.Add($"cloudFront.baseUrl: '{cloudFront.BaseUrl}' must be an http or https URL without a query");
+        }
+
+        if (string.IsNullOrEmpty(cloudFront.PrivateKey))
+        {
+            errors.Add("cloudFront.privateKey: required with cloudFront.baseUrl (path of the PEM RSA private key)");
+        }
+
+        if (string.IsNullOrEmpty(cloudFront.KeyPairId))
+        {
+            errors.Add("cloudFront.keyPairId: required with cloudFront.baseUrl (CloudFront's ID of the public key)");
+        }
+        else if (!cloudFront.KeyPairId.All(char.IsAsciiLetterOrDigit))
+        {
+            errors.Add($"cloudFront.keyPairId: '{cloudFront.KeyPairId}' is not a CloudFront key pair ID (ASCII letters and digits, such as K2JCJMDEHXQW5F)");
+        }
+
+        if (cloudFront.Duration < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("cloudFront.duration: must be at least 1s");
+        }
+
+        if (cloudFront.ThresholdBytes < 0)
+        {
+            errors.Add("cloudFront.thresholdBytes: must not be negative (0 redirects every blob that is not cached)");
+        }
+
+        if (cloudFront.RootDirectory.Split('/').Any(part => part is "." or ".."))
+        {
+            errors.Add($"cloudFront.rootDirectory: '{cloudFront.RootDirectory}' must not contain . or .. components");
         }
     }
 

@@ -215,10 +215,10 @@ internal sealed partial class MirrorEndpoint(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4520, Level = LogLevel.Information, Message = "Mirror request for {Registry} refused: {Reason}")]
+        [LoggerMessage(EventId = 4620, Level = LogLevel.Information, Message = "Mirror request for {Registry} refused: {Reason}")]
         public static partial void Refused(ILogger logger, string registry, string reason);
 
-        [LoggerMessage(EventId = 4521, Level = LogLevel.Warning, Message = "Served the last answer for {Repository}:{Tag} ({Digest}, from {AnsweredAt}) because the upstream failed: {Reason}")]
+        [LoggerMessage(EventId = 4621, Level = LogLevel.Warning, Message = "Served the last answer for {Repository}:{Tag} ({Digest}, from {AnsweredAt}) because the upstream failed: {Reason}")]
         public static partial void ServedStale(ILogger logger, string repository, string tag, string digest, DateTimeOffset answeredAt, string reason);
     }
 }

@@ -21,6 +21,7 @@ internal sealed class EdgeMetrics
         EvictedBytes = factory.CreateCounter("edge_cache_evicted_bytes_total", "Bytes removed from the cache by eviction.");
         CacheSize = factory.CreateGauge("edge_cache_size_bytes", "Bytes in the cache now.");
         AuthorizationChecks = factory.CreateCounter("edge_authorization_checks_total", "Authorization decisions for cached content, by result (allowed, denied, cached, unavailable).", "result");
+        CdnRedirects = factory.CreateCounter("edge_cdn_redirects_total", "Blob GETs answered with a redirect to the CloudFront distribution.");
         StaleTagAnswers = factory.CreateCounter("edge_stale_tag_answers_total", "Tag lookups answered with the last known answer because the origin could not be reached.");
     }
 
@@ -47,4 +48,6 @@ internal sealed class EdgeMetrics
     public Counter AuthorizationChecks { get; }
 
     public Counter StaleTagAnswers { get; }
+
+    public Counter CdnRedirects { get; }
 }

@@ -204,13 +204,13 @@ internal sealed partial class ImageStreamCandidates(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4510, Level = LogLevel.Debug, Message = "Image stream status of {Repository}: {Count} remote candidates")]
+        [LoggerMessage(EventId = 4610, Level = LogLevel.Debug, Message = "Image stream status of {Repository}: {Count} remote candidates")]
         public static partial void StatusRead(ILogger logger, string repository, int count);
 
-        [LoggerMessage(EventId = 4511, Level = LogLevel.Debug, Message = "Origin answered {Status} to the image stream status of {Repository}; filling from the origin")]
+        [LoggerMessage(EventId = 4611, Level = LogLevel.Debug, Message = "Origin answered {Status} to the image stream status of {Repository}; filling from the origin")]
         public static partial void StatusRefused(ILogger logger, string repository, int status);
 
-        [LoggerMessage(EventId = 4512, Level = LogLevel.Warning, Message = "Image stream status of {Repository} unavailable: {Reason}")]
+        [LoggerMessage(EventId = 4612, Level = LogLevel.Warning, Message = "Image stream status of {Repository} unavailable: {Reason}")]
         public static partial void StatusUnavailable(ILogger logger, string repository, string reason);
     }
 }

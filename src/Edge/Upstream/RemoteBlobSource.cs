@@ -60,7 +60,7 @@ internal sealed partial class RemoteBlobSource(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4500, Level = LogLevel.Information, Message = "Blob {Digest} not fetched from {Candidate}: {Reason}")]
+        [LoggerMessage(EventId = 4600, Level = LogLevel.Information, Message = "Blob {Digest} not fetched from {Candidate}: {Reason}")]
         public static partial void CandidateFailed(ILogger logger, string candidate, string digest, string reason);
     }
 }

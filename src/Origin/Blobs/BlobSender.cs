@@ -92,7 +92,7 @@ internal sealed class BlobSender(IStorageDriver storage)
                 return;
             }
 
-            await response.SendFileAsync(file, range.Start, range.Length, cancellationToken);
+            await FilePipeCopier.CopyAsync(response, file, range.Start, range.Length, cancellationToken);
             return;
         }
 

@@ -9,6 +9,7 @@ using EdgeRegistry.Origin.Observability;
 using EdgeRegistry.Origin.Observability.Logging;
 using EdgeRegistry.Origin.PullThrough;
 using EdgeRegistry.Origin.Storage;
+using EdgeRegistry.Origin.Storage.CloudFront;
 using EdgeRegistry.Origin.Upstream;
 
 namespace EdgeRegistry.Origin.Hosting;
@@ -26,6 +27,7 @@ internal static partial class OriginApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddListener(options.Http);
         builder.Services.AddStorage(options.Storage);
+        builder.Services.AddCloudFrontRedirects(options);
         builder.Services.AddMetadata(options.Metadata);
         builder.Services.AddBlobDescriptorCache(options.Storage, options.Redis);
         builder.Services.AddOpenShiftAccess(options.Auth, options.Http, AccessSettings.DataDirectoryOf(options.Metadata));

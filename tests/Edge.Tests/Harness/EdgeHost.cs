@@ -33,7 +33,8 @@ internal sealed class EdgeHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<EdgeHost> StartAsync(Uri origin, Func<EdgeOptions, EdgeOptions>? configure = null, TimeProvider? time = null, string? cacheDirectory = null)
+    public static async Task<EdgeHost> StartAsync(
+        Uri origin, Func<EdgeOptions, EdgeOptions>? configure = null, TimeProvider? time = null, string? cacheDirectory = null, Action<IServiceCollection>? configureServices = null)
     {
         var own = cacheDirectory is null ? new TempDirectory() : null;
         var options = new EdgeOptions
@@ -50,6 +51,8 @@ internal sealed class EdgeHost : IAsyncDisposable
             {
                 services.AddSingleton(time);
             }
+
+            configureServices?.Invoke(services);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -13,7 +13,7 @@ namespace EdgeRegistry.Origin.Observability.Logging;
 /// followed by the fields of <see cref="RegistryLogRecord"/>. Never throws: an entry that cannot be formatted
 /// is written as a line that says so.
 /// </summary>
-internal sealed class RegistryJsonConsoleFormatter : ConsoleFormatter
+internal sealed class RegistryJsonConsoleFormatter : RegistryConsoleFormatter
 {
     public const string FormatterName = "registry-json";
 
@@ -24,43 +24,18 @@ internal sealed class RegistryJsonConsoleFormatter : ConsoleFormatter
         Indented = false,
     };
 
-    private readonly Func<RegistryConsoleFormatterOptions> _options;
-
     public RegistryJsonConsoleFormatter(IOptionsMonitor<RegistryConsoleFormatterOptions> options)
-        : base(FormatterName)
+        : base(FormatterName, options)
     {
-        _options = () => options.CurrentValue;
     }
 
     /// <summary>For tests: fixed options.</summary>
     internal RegistryJsonConsoleFormatter(RegistryConsoleFormatterOptions options)
-        : base(FormatterName)
+        : base(FormatterName, options)
     {
-        _options = () => options;
     }
 
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
-    {
-        RegistryConsoleFormatterOptions? options = null;
-        try
-        {
-            options = _options();
-            textWriter.Write(Serialize(RegistryLogRecord.Create(logEntry, scopeProvider, options)));
-        }
-        catch (Exception ex)
-        {
-            try
-            {
-                textWriter.Write(Serialize(RegistryLogRecord.Failed(logEntry, options, ex)));
-            }
-            catch (Exception)
-            {
-                // The writer itself is broken: there is nowhere left to report to.
-            }
-        }
-    }
-
-    private static string Serialize(RegistryLogRecord record)
+    protected override string Render(RegistryLogRecord record)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))

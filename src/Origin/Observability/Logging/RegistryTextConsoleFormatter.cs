@@ -11,47 +11,22 @@ namespace EdgeRegistry.Origin.Observability.Logging;
 /// quoted and escaped, and line breaks in the message are escaped, so an entry never spans two lines. Never
 /// throws: an entry that cannot be formatted is written as a line that says so.
 /// </summary>
-internal sealed class RegistryTextConsoleFormatter : ConsoleFormatter
+internal sealed class RegistryTextConsoleFormatter : RegistryConsoleFormatter
 {
     public const string FormatterName = "registry-text";
 
-    private readonly Func<RegistryConsoleFormatterOptions> _options;
-
     public RegistryTextConsoleFormatter(IOptionsMonitor<RegistryConsoleFormatterOptions> options)
-        : base(FormatterName)
+        : base(FormatterName, options)
     {
-        _options = () => options.CurrentValue;
     }
 
     /// <summary>For tests: fixed options.</summary>
     internal RegistryTextConsoleFormatter(RegistryConsoleFormatterOptions options)
-        : base(FormatterName)
+        : base(FormatterName, options)
     {
-        _options = () => options;
     }
 
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
-    {
-        RegistryConsoleFormatterOptions? options = null;
-        try
-        {
-            options = _options();
-            textWriter.Write(Render(RegistryLogRecord.Create(logEntry, scopeProvider, options)));
-        }
-        catch (Exception ex)
-        {
-            try
-            {
-                textWriter.Write(Render(RegistryLogRecord.Failed(logEntry, options, ex)));
-            }
-            catch (Exception)
-            {
-                // The writer itself is broken: there is nowhere left to report to.
-            }
-        }
-    }
-
-    private static string Render(RegistryLogRecord record)
+    protected override string Render(RegistryLogRecord record)
     {
         var line = new StringBuilder(128)
             .Append(record.Time).Append(' ')

@@ -776,6 +776,13 @@ internal sealed partial class S3StorageDriver : IStorageDriver
         return partialKey[..(slash + 1)] + partialKey[(slash + 1 + PartialPrefix.Length)..];
     }
 
+    /// <summary>
+    /// The object key of the file <paramref name="path"/> in <see cref="Bucket"/>: the root directory (without
+    /// its leading slash) followed by the path, as CNCF distribution's <c>S3BucketKey</c> gives it to the
+    /// CloudFront middleware. An invalid path raises <see cref="InvalidStoragePathException"/>.
+    /// </summary>
+    internal string ObjectKey(string path) => FileKey(path);
+
     private string FileKey(string path) => Key(StoragePath.ValidateFile(path));
 
     /// <summary>The key prefix of everything below a directory path (the root included).</summary>
