@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Manifests;
+using EdgeRegistry.Edge.Configuration;
+using EdgeRegistry.Edge.Tests.CloudFront;
 using EdgeRegistry.Edge.Tests.Harness;
 
 namespace EdgeRegistry.Edge.Tests.Mirror;
@@ -238,6 +240,30 @@ public sealed class MirrorEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, mirrored.StatusCode);
         Assert.Equal("BLOB_UNKNOWN", (await ErrorAsync(mirrored)).Code);
         Assert.Contains($"GET /v2/library/busybox/blobs/{digest}", remote.RequestLines);
+    }
+
+    [Fact]
+    public async Task Get_CloudFrontConfigured_MirrorBlobServedHereNotRedirected()
+    {
+        var (_, _, layer) = AddImage("library/busybox", "latest", seed: 612);
+        using var key = new CloudFrontKey();
+        var upstream = Upstreams.DockerIoAt(remote, mirror: true);
+        await using var edge = await EdgeHost.StartAsync(origin.Url, o => upstream(o) with
+        {
+            CloudFront = new CloudFrontOptions
+            {
+                BaseUrl = new Uri("https://d111111abcdef8.cloudfront.net/"),
+                PrivateKey = key.PrivateKeyPath,
+                KeyPairId = CloudFrontKey.KeyPairId,
+                ThresholdBytes = 1,
+            },
+        });
+
+        using var response = await edge.Client.GetAsync($"/v2/busybox/blobs/{layer.Digest}{Ns}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(layer.Content, await response.Content.ReadAsByteArrayAsync());
+        Assert.Empty(origin.RequestLines);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Net;
 using EdgeRegistry.Distribution.Digests;
+using EdgeRegistry.Edge.Configuration;
+using EdgeRegistry.Edge.Tests.CloudFront;
 using EdgeRegistry.Edge.Tests.Harness;
 
 namespace EdgeRegistry.Edge.Tests.PullThrough;
@@ -191,6 +193,38 @@ public sealed class PullThroughSourcesTests
         Assert.Equal(content, retried);
         Assert.Equal(wrongFetches + 1, remote.BlobGets(digest));
         Assert.Equal(0, origin.BlobGets(digest));
+    }
+
+    [Fact]
+    public async Task Get_CloudFrontConfigured_RepositoryWithRemoteImagesPulledThroughNotRedirected()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        await using var remote = await FakeOrigin.StartAsync();
+        using var key = new CloudFrontKey();
+        var content = FakeOrigin.RandomBytes(300_000, seed: 510);
+        var digest = origin.AddBlob(content);
+        remote.AddBlob(content);
+        var pushed = origin.AddBlob(FakeOrigin.RandomBytes(300_000, seed: 511));
+        origin.SetImageStream(Repository, Imported(digest));
+        var upstream = Upstreams.DockerIoAt(remote);
+        await using var edge = await EdgeHost.StartAsync(origin.Url, o => upstream(o) with
+        {
+            CloudFront = new CloudFrontOptions
+            {
+                BaseUrl = new Uri("https://d111111abcdef8.cloudfront.net/"),
+                PrivateKey = key.PrivateKeyPath,
+                KeyPairId = CloudFrontKey.KeyPairId,
+                ThresholdBytes = 100_000,
+            },
+        });
+
+        using var imported = await edge.Client.GetAsync($"/v2/{Repository}/blobs/{digest}");
+        using var elsewhere = await edge.Client.GetAsync($"/v2/team/pushed/blobs/{pushed}");
+
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.Equal(content, await imported.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, remote.BlobGets(digest));
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, elsewhere.StatusCode);
     }
 
     private static Dictionary<string, string[]> Imported(Digest digest) => new()
