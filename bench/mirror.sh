@@ -198,6 +198,9 @@ fetches() { awk -v a="$1" -v b="$2" -v size="$SIZE" 'BEGIN { printf "%.2f", (b -
 # measure <name> <blob url>: cold pull, warm pull, remote bytes of the cold pull.
 measure() {
   local name=$1 url=$2 before after cold warm
+  # The previous phase's writes (the pushed blob, another server's storage) are flushed first: both servers write the
+  # blob to disk, and neither should pay for the other's writeback.
+  sync
   before=$(remote_bytes)
   cold=$(check_pull "$(pull "$url")" "$name cold pull")
   sleep 1 # the remote writes its access log line when the response ends
@@ -215,6 +218,7 @@ measure() {
 # measure_concurrent <name> <blob url>: $CONCURRENCY cold pulls at once; wall time and remote bytes.
 measure_concurrent() {
   local name=$1 url=$2 before after start end i failed=0
+  sync
   before=$(remote_bytes)
   start=$(date +%s.%N)
   for i in $(seq 1 "$CONCURRENCY"); do pull "$url" >"$WORK/concurrent-$name-$i" & done
