@@ -491,4 +491,7 @@ s3_main() {
   s3_report
 }
 
-s3_main "$@"
+# Sourced (for a one-off measurement), it only defines the functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  s3_main "$@"
+fi
