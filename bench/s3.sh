@@ -7,7 +7,8 @@
 #   BENCH_BLOB_MIB=64 BENCH_WRK_SECONDS=3 bench/s3.sh   a quick run
 #
 # It sources run.sh for the temp dir, the cleanup, the free ports, the upload helpers and wrk/ab, and starts:
-# s3rver (through tests/Origin.Tests/Storage/S3/s3rver-atomic.js, as the tests do) with one bucket, redis-server,
+# s3rver (the tests' tests/Origin.Tests/Storage/S3/s3rver-atomic.js, loaded by bench/s3rver-uploads.js, which adds
+# the multipart listings docker-registry needs) with one bucket, redis-server,
 # the origin (Release build) and docker-registry, each on a free 127.0.0.1 port. Origin and docker-registry keep
 # their objects in the same bucket under different root directories.
 set -euo pipefail
@@ -131,7 +132,7 @@ start_redis() {
   exit 1
 }
 
-# cache_yaml <target> <inmemory|redis>: the blob descriptor cache and, for redis, the redis section.
+# cache_yaml <target> <inmemory|redis>: storage.cache; redis_yaml <target> <inmemory|redis>: the redis section.
 cache_yaml() {
   printf '  cache:\n    blobdescriptor: %s\n' "$2"
 }
