@@ -58,6 +58,7 @@ public static class EdgeConfigurationLoader
         ["upstream.maxRetryAfter"] = (o, v) => o with { Upstream = o.Upstream with { MaxRetryAfter = ConfigValue.Duration(v) } },
         ["pullThrough.enabled"] = (o, v) => o with { PullThrough = o.PullThrough with { Enabled = ConfigValue.Boolean(v) } },
         ["pullThrough.statusTtl"] = (o, v) => o with { PullThrough = o.PullThrough with { StatusTtl = ConfigValue.Duration(v) } },
+        ["pullThrough.tokenFile"] = (o, v) => o with { PullThrough = o.PullThrough with { TokenFile = v.Trim() } },
         ["mirror.enabled"] = (o, v) => o with { Mirror = o.Mirror with { Enabled = ConfigValue.Boolean(v) } },
         ["mirror.defaultRegistry"] = (o, v) => o with { Mirror = o.Mirror with { DefaultRegistry = v.Trim() } },
         ["mirror.originNames"] = (o, v) => o with { Mirror = o.Mirror with { OriginNames = ConfigValue.StringList(v) } },

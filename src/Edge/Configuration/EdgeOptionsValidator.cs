@@ -18,10 +18,7 @@ public static class EdgeOptionsValidator
         ValidateCloudFront(options.CloudFront, errors);
         errors.AddRange(options.Upstream.Validate());
         errors.AddRange(options.Mirror.Validate(options.Upstream));
-        if (options.PullThrough.StatusTtl < TimeSpan.Zero)
-        {
-            errors.Add("pullThrough.statusTtl: must not be negative (0 asks the origin on every miss)");
-        }
+        errors.AddRange(options.PullThrough.Validate());
 
         return errors;
     }

@@ -15,11 +15,12 @@ namespace EdgeRegistry.Edge.PullThrough;
 /// <summary>
 /// The remote repositories a repository of the origin pulls through from: the origin's image stream status
 /// (<c>GET /apis/image.openshift.io/v1/namespaces/&lt;project&gt;/imagestreams/&lt;name&gt;</c>, asked with the client's
-/// credentials), its items' <c>dockerImageReference</c>s that name another registry than the origin. Ordered as the
+/// credentials or the edge's token), its items' <c>dockerImageReference</c>s that name another registry than the origin. Ordered as the
 /// origin tries them: the newest item of each tag first (tags in ordinal order), then older items, secure registries
 /// before insecure ones. An answer (candidates, or none: no image stream, nothing imported) is kept per repository for
 /// <see cref="PullThroughOptions.StatusTtl"/>, whichever client asked: it only says where the bytes are, each client is
-/// still authorized by the origin. A refusal (401, 403) is kept per credential; an origin that fails is not kept.
+/// still authorized by the origin. With <see cref="PullThroughOptions.TokenFile"/> the edge asks with its own token
+/// instead of the client's credentials. A refusal (401, 403) is kept per credential; an origin that fails is not kept.
 /// </summary>
 internal sealed partial class ImageStreamCandidates(
     OriginClient origin, RemoteRegistryClientFactory remotes, EdgeOptions options, TimeProvider time, ILogger<ImageStreamCandidates> logger)
@@ -57,7 +58,7 @@ internal sealed partial class ImageStreamCandidates(
         }
 
         var key = repository + "\n" + credential;
-        var authorization = request.Headers.Authorization.ToString();
+        var authorization = EdgeAuthorization() ?? request.Headers.Authorization.ToString();
         var lazy = inFlight.GetOrAdd(key, _ => new Lazy<Task<Entry?>>(() => AskOriginAsync(repository, slash, credential, authorization)));
         _ = lazy.Value.ContinueWith(
             (_, state) => inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<Entry?>>>(key, (Lazy<Task<Entry?>>)state!)),
@@ -115,6 +116,26 @@ internal sealed partial class ImageStreamCandidates(
         {
             Log.StatusUnavailable(logger, repository, ex.Message);
             return Store(repository, []);
+        }
+    }
+
+    /// <summary><c>Bearer &lt;token&gt;</c> of <see cref="PullThroughOptions.TokenFile"/>; null when none is configured or it cannot be read.</summary>
+    private string? EdgeAuthorization()
+    {
+        if (options.PullThrough.TokenFile is not { } file)
+        {
+            return null;
+        }
+
+        try
+        {
+            var token = File.ReadAllText(file).Trim();
+            return token.Length == 0 ? null : $"Bearer {token}";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.TokenUnreadable(logger, file, ex.Message);
+            return null;
         }
     }
 
@@ -212,5 +233,8 @@ internal sealed partial class ImageStreamCandidates(
 
         [LoggerMessage(EventId = 4612, Level = LogLevel.Warning, Message = "Image stream status of {Repository} unavailable: {Reason}")]
         public static partial void StatusUnavailable(ILogger logger, string repository, string reason);
+
+        [LoggerMessage(EventId = 4613, Level = LogLevel.Warning, Message = "pullThrough.tokenFile {File} cannot be read ({Reason}); asking with the client's credentials")]
+        public static partial void TokenUnreadable(ILogger logger, string file, string reason);
     }
 }

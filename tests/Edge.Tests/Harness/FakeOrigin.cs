@@ -35,6 +35,9 @@ internal sealed class FakeOrigin : IAsyncDisposable
     /// <summary>When set, only these Authorization header values may read; no header gets 401 with a Basic challenge, others 403.</summary>
     public HashSet<string>? AllowedCredentials { get; set; }
 
+    /// <summary>When set, only these Authorization header values may read image streams (others get 401), as the origin's API refuses registry tokens.</summary>
+    public HashSet<string>? ImageStreamCredentials { get; set; }
+
     public static async Task<FakeOrigin> StartAsync()
     {
         var origin = new FakeOrigin();
@@ -142,7 +145,9 @@ internal sealed class FakeOrigin : IAsyncDisposable
         web.MapGet("/v2/", (HttpContext context) => Authorize(context) ?? Results.Json(new { }));
         web.MapMethods("/v2/{**rest}", ["GET", "HEAD"], ServeAsync);
         web.MapGet("/apis/image.openshift.io/v1/namespaces/{project}/imagestreams/{**name}", (HttpContext context, string project, string name) =>
-            Authorize(context) ?? (imageStreams.TryGetValue($"{project}/{name}", out var json)
+            (ImageStreamCredentials is { } readers && !readers.Contains(context.Request.Headers.Authorization.ToString())
+                ? Error(401, "UNAUTHORIZED")
+                : ImageStreamCredentials is null ? Authorize(context) : null) ?? (imageStreams.TryGetValue($"{project}/{name}", out var json)
                 ? Results.Text(json, "application/json")
                 : Results.Json(new { kind = "Status", code = 404 }, statusCode: 404)));
         await web.StartAsync();

@@ -195,6 +195,38 @@ public sealed class PullThroughSourcesTests
         Assert.Equal(0, origin.BlobGets(digest));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Get_ClientHoldsARegistryToken_RemoteUsedOnlyWithTheEdgesToken(bool edgeToken)
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        await using var remote = await FakeOrigin.StartAsync();
+        using var directory = new TempDirectory();
+        var tokenFile = Path.Combine(directory.Path, "token");
+        await File.WriteAllTextAsync(tokenFile, "edge-access-token\n");
+        const string registryToken = "Bearer registry-token-of-a-client";
+        origin.AllowedCredentials = [registryToken];
+        origin.ImageStreamCredentials = ["Bearer edge-access-token"];
+        var content = FakeOrigin.RandomBytes(60_000, seed: 512);
+        var digest = origin.AddBlob(content);
+        remote.AddBlob(content);
+        origin.SetImageStream(Repository, Imported(digest));
+        var upstream = Upstreams.DockerIoAt(remote);
+        await using var edge = await EdgeHost.StartAsync(origin.Url, o => upstream(o) with
+        {
+            PullThrough = o.PullThrough with { TokenFile = edgeToken ? tokenFile : null },
+        });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{Repository}/blobs/{digest}") { Headers = { { "Authorization", registryToken } } };
+        using var response = await edge.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(content, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(edgeToken ? 1 : 0, remote.BlobGets(digest));
+        Assert.Equal(edgeToken ? 0 : 1, origin.BlobGets(digest));
+    }
+
     [Fact]
     public async Task Get_CloudFrontConfigured_RepositoryWithRemoteImagesPulledThroughNotRedirected()
     {
