@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks the origin's pull-through against Debian's docker-registry in proxy mode, both pulling one large blob
-# from the same remote (another docker-registry, whose access log counts the bytes it sent). Not part of the test
-# command. See bench/README.md ("Origin pull-through").
+# Benchmarks a pull-through of ours against Debian's docker-registry in proxy mode, both pulling one large blob from
+# the same remote (another docker-registry, whose access log counts the bytes it sent): the origin's pull-through of
+# an imported image (mode "origin"), or the edge in mirror mode with docker.io aliased to the remote, its requests
+# carrying ?ns=docker.io as containerd's do (mode "mirror"). Not part of the test command. See bench/README.md
+# ("Origin pull-through", "Edge mirror mode").
 #
-#   bench/pullthrough.sh                                  256 MiB blob, 16 concurrent cold pulls
-#   BENCH_BLOB_MIB=32 BENCH_CONCURRENCY=4 bench/pullthrough.sh   a quick run
+#   bench/pullthrough.sh [origin|mirror]                                256 MiB blob, 16 concurrent cold pulls
+#   BENCH_BLOB_MIB=32 BENCH_CONCURRENCY=4 bench/pullthrough.sh mirror   a quick run
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,10 +14,13 @@ ROOT=$(pwd)
 
 BLOB_MIB="${BENCH_BLOB_MIB:-256}"
 CONCURRENCY="${BENCH_CONCURRENCY:-16}"
+MODE="${1:-origin}"
+case "$MODE" in origin | mirror) ;; *) echo "usage: bench/pullthrough.sh [origin|mirror]" >&2; exit 2 ;; esac
 ORIGIN_DLL="$ROOT/src/Origin/bin/Release/net10.0/EdgeRegistry.Origin.dll"
+EDGE_DLL="$ROOT/src/Edge/bin/Release/net10.0/EdgeRegistry.Edge.dll"
 OUT="$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/edgeregistry-bench-pullthrough-XXXXXX")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/edgeregistry-bench-$MODE-XXXXXX")
 PIDS=()
 declare -A URL=()   # server -> base URL
 declare -A PID=()   # server -> pid
@@ -149,6 +154,47 @@ YAML
   tail -15 "$dir/origin.log" >&2; log "the origin did not start"; exit 1
 }
 
+# start_edge: an edge in mirror mode with an empty cache, docker.io aliased to the remote. Its origin is never asked.
+start_edge() {
+  local dir="$WORK/edge" port pid
+  rm -rf "$dir"; mkdir -p "$dir/cache"
+  for _ in 1 2 3; do
+    port=$(free_port)
+    cat >"$dir/config.yml" <<YAML
+listen: 127.0.0.1:$port
+origin:
+  url: http://127.0.0.1:9
+cache:
+  directory: $dir/cache
+  maxSize: 4GiB
+upstream:
+  allowed: [docker.io]
+  insecure: [docker.io]
+  aliases:
+    docker.io: ${URL[remote]}
+mirror:
+  enabled: true
+log:
+  level: warning
+YAML
+    # shellcheck disable=SC2046 # one "-u NAME" per inherited EDGE_ variable
+    (cd "$dir" && exec env $(env | awk -F= '/^EDGE_/ { print "-u " $1 }') -u ASPNETCORE_URLS -u DOTNET_URLS \
+      dotnet "$EDGE_DLL" --config "$dir/config.yml" >"$dir/edge.log" 2>&1) &
+    pid=$!
+    if wait_http "http://127.0.0.1:$port/healthz" "$pid" 30 200; then
+      PIDS+=("$pid"); PID[edge]=$pid; URL[edge]="http://127.0.0.1:$port"
+      log "edge up at ${URL[edge]}"
+      # A cold pull means a blob the edge does not have, not a process that has never pulled: one small
+      # fill first, as docker-registry (compiled ahead of time) needs none.
+      curl -sf -o /dev/null "http://127.0.0.1:$port/v2/library/warmup/blobs/$WARMUP_DIGEST?ns=docker.io"
+      return 0
+    fi
+    kill -KILL "$pid" 2>/dev/null || true
+    grep -qi 'address already in use' "$dir/edge.log" || break
+  done
+  tail -15 "$dir/edge.log" >&2; log "the edge did not start"; exit 1
+}
+
 # push_image <repository> <MiB>: a config and one random layer as <repository>:latest on the remote; sets DIGEST and SIZE.
 push_image() {
   local repository=$1 base=${URL[remote]} blob="$WORK/blob-${1//\//-}" config="$WORK/config-${1//\//-}.json" location
@@ -197,6 +243,9 @@ fetches() { awk -v a="$1" -v b="$2" -v size="$SIZE" 'BEGIN { printf "%.2f", (b -
 # measure <name> <blob url>: cold pull, warm pull, remote bytes of the cold pull.
 measure() {
   local name=$1 url=$2 before after cold warm
+  # The previous phase's writes (the pushed blob, another server's storage) are flushed first: both servers write the
+  # blob to disk, and neither should pay for the other's writeback.
+  sync
   before=$(remote_bytes)
   cold=$(check_pull "$(pull "$url")" "$name cold pull")
   sleep 1 # the remote writes its access log line when the response ends
@@ -214,6 +263,7 @@ measure() {
 # measure_concurrent <name> <blob url>: $CONCURRENCY cold pulls at once; wall time and remote bytes.
 measure_concurrent() {
   local name=$1 url=$2 before after start end i failed=0
+  sync
   before=$(remote_bytes)
   start=$(date +%s.%N)
   for i in $(seq 1 "$CONCURRENCY"); do pull "$url" >"$WORK/concurrent-$name-$i" & done
@@ -231,7 +281,7 @@ measure_concurrent() {
   log "$name: $CONCURRENCY concurrent cold pulls in ${CONC_SECONDS[$name]} s, remote sent ${CONC_FETCHES[$name]} x the blob, $failed failed"
 }
 
-# warm_proxy: the proxy's first pull-through, of the small blob, as the origin's.
+# warm_proxy: the proxy's first pull-through, of the small blob, as ours.
 warm_proxy() { curl -sf -o /dev/null "${URL[proxy]}/v2/library/warmup/blobs/$WARMUP_DIGEST"; }
 
 # wait_children: waits for the background pulls (not the servers).
@@ -244,8 +294,17 @@ wait_children() {
 
 declare -A COLD=() WARM=() COLD_FETCHES=() CONC_SECONDS=() CONC_FETCHES=() CONC_FAILED=()
 
-log "building the origin (Release)"
-dotnet build "$ROOT/src/Origin/Origin.csproj" -c Release -nologo -v q -nodeReuse:false >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
+if [ "$MODE" = origin ]; then
+  TARGET=origin PROJECT=Origin TITLE="Origin pull-through" COLUMN="origin" REPORT=pullthrough.md
+  target_url() { echo "${URL[origin]}/v2/bench/big/blobs/$DIGEST"; }
+else
+  TARGET=edge PROJECT=Edge TITLE="Edge mirror mode" COLUMN="edge mirror" REPORT=mirror.md
+  target_url() { echo "${URL[edge]}/v2/library/big/blobs/$DIGEST?ns=docker.io"; }
+fi
+start_target() { if [ "$MODE" = origin ]; then start_origin; else start_edge; fi; }
+
+log "building the $TARGET (Release)"
+dotnet build "$ROOT/src/$PROJECT/$PROJECT.csproj" -c Release -nologo -v q -nodeReuse:false >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 start_registry remote ""
@@ -257,29 +316,29 @@ PROXY_YAML="proxy:
 
 DIRECT=$(mibs "$(check_pull "$(pull "${URL[remote]}/v2/library/big/blobs/$DIGEST")" "direct pull from the remote")")
 log "direct pull from the remote: $DIRECT MiB/s"
-start_origin
-measure origin "${URL[origin]}/v2/bench/big/blobs/$DIGEST"
+start_target
+measure "$TARGET" "$(target_url)"
 start_registry proxy "$PROXY_YAML"
 warm_proxy
 measure proxy "${URL[proxy]}/v2/library/big/blobs/$DIGEST"
 
 # Fresh, empty servers for the concurrent cold pulls.
-stop origin; start_origin
-measure_concurrent origin "${URL[origin]}/v2/bench/big/blobs/$DIGEST"
+stop "$TARGET"; start_target
+measure_concurrent "$TARGET" "$(target_url)"
 stop proxy; start_registry proxy "$PROXY_YAML"; warm_proxy
 measure_concurrent proxy "${URL[proxy]}/v2/library/big/blobs/$DIGEST"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mkdir -p "$OUT"
 {
-  echo "Origin pull-through vs docker-registry $(docker-registry --version 2>/dev/null | awk '{ print $NF }') proxy mode, one remote docker-registry; blob $BLOB_MIB MiB; $(nproc) cores; load before $LOAD_BEFORE, after $LOAD_AFTER; $(date -u +%Y-%m-%dT%H:%MZ); commit $(git -C "$ROOT" rev-parse --short HEAD)"
+  echo "$TITLE vs docker-registry $(docker-registry --version 2>/dev/null | awk '{ print $NF }') proxy mode, one remote docker-registry; blob $BLOB_MIB MiB; $(nproc) cores; load before $LOAD_BEFORE, after $LOAD_AFTER; $(date -u +%Y-%m-%dT%H:%MZ); commit $(git -C "$ROOT" rev-parse --short HEAD)"
   echo
-  echo "| measure | origin | docker-registry proxy | origin / proxy |"
+  echo "| measure | $COLUMN | docker-registry proxy | $TARGET / proxy |"
   echo "|---|---|---|---|"
-  echo "| cold pull, MiB/s (the remote itself: $DIRECT) | ${COLD[origin]} | ${COLD[proxy]} | $(ratio "${COLD[origin]}" "${COLD[proxy]}") |"
-  echo "| warm pull, MiB/s | ${WARM[origin]} | ${WARM[proxy]} | $(ratio "${WARM[origin]}" "${WARM[proxy]}") |"
-  echo "| remote bytes / blob size, one cold pull | ${COLD_FETCHES[origin]} | ${COLD_FETCHES[proxy]} | |"
-  echo "| $CONCURRENCY concurrent cold pulls, wall seconds | ${CONC_SECONDS[origin]} | ${CONC_SECONDS[proxy]} | $(ratio "${CONC_SECONDS[proxy]}" "${CONC_SECONDS[origin]}") (proxy / origin) |"
-  echo "| $CONCURRENCY concurrent cold pulls, remote bytes / blob size (goal 1.0) | ${CONC_FETCHES[origin]} | ${CONC_FETCHES[proxy]} | |"
-  echo "| $CONCURRENCY concurrent cold pulls, failed | ${CONC_FAILED[origin]} | ${CONC_FAILED[proxy]} | |"
-} | tee "$OUT/pullthrough.md"
+  echo "| cold pull, MiB/s (the remote itself: $DIRECT) | ${COLD[$TARGET]} | ${COLD[proxy]} | $(ratio "${COLD[$TARGET]}" "${COLD[proxy]}") |"
+  echo "| warm pull, MiB/s | ${WARM[$TARGET]} | ${WARM[proxy]} | $(ratio "${WARM[$TARGET]}" "${WARM[proxy]}") |"
+  echo "| remote bytes / blob size, one cold pull | ${COLD_FETCHES[$TARGET]} | ${COLD_FETCHES[proxy]} | |"
+  echo "| $CONCURRENCY concurrent cold pulls, wall seconds | ${CONC_SECONDS[$TARGET]} | ${CONC_SECONDS[proxy]} | $(ratio "${CONC_SECONDS[proxy]}" "${CONC_SECONDS[$TARGET]}") (proxy / $TARGET) |"
+  echo "| $CONCURRENCY concurrent cold pulls, remote bytes / blob size (goal 1.0) | ${CONC_FETCHES[$TARGET]} | ${CONC_FETCHES[proxy]} | |"
+  echo "| $CONCURRENCY concurrent cold pulls, failed | ${CONC_FAILED[$TARGET]} | ${CONC_FAILED[proxy]} | |"
+} | tee "$OUT/$REPORT"
