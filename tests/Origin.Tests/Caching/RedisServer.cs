@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using EdgeRegistry.Origin.Tests.Harness;
+
 namespace EdgeRegistry.Origin.Tests.Caching;
 
 /// <summary>
@@ -66,49 +68,14 @@ internal sealed class RedisServer : IAsyncDisposable
         Kill();
         process?.Dispose();
         var binary = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
-        var startInfo = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var startInfo = new ProcessStartInfo(binary);
         foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no" })
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        try
-        {
-            await ready.Task.WaitAsync(timeout.Token);
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException)
-        {
-            Kill();
-            throw new InvalidOperationException($"redis-server did not start on {Address}: {Output}", exception);
-        }
-
-        void Append(string? line)
-        {
-            if (line is null)
-            {
-                ready.TrySetException(new InvalidOperationException("redis-server exited"));
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-
-            if (line.Contains("Ready to accept connections", StringComparison.Ordinal))
-            {
-                ready.TrySetResult();
-            }
-        }
+        process = await ReadyLineProcess.StartAsync(
+            startInfo, "Ready to accept connections", StringComparison.Ordinal, TimeSpan.FromSeconds(20), output, $"redis-server on {Address}", cancellationToken);
     }
 
     public ValueTask DisposeAsync()

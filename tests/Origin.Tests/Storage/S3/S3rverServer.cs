@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using EdgeRegistry.Origin.Tests.Harness;
+
 namespace EdgeRegistry.Origin.Tests.Storage.S3;
 
 /// <summary>
@@ -97,8 +99,6 @@ internal sealed class S3rverServer : IAsyncDisposable
         var script = Path.Combine(AppContext.BaseDirectory, "Storage", "S3", "s3rver-atomic.js");
         var startInfo = new ProcessStartInfo("node")
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var argument in new[] { script, package, Directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Bucket })
@@ -109,43 +109,8 @@ internal sealed class S3rverServer : IAsyncDisposable
         // s3rver 3.7 encrypts list continuation tokens with a cipher Node 17+ hides behind this flag (the
         // driver pages with start-after, but any other client of this s3rver may not).
         startInfo.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        try
-        {
-            await listening.Task.WaitAsync(timeout.Token);
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException)
-        {
-            Kill();
-            throw new InvalidOperationException($"s3rver did not start on port {Port}: {Output}", exception);
-        }
-
-        void Append(string? line)
-        {
-            if (line is null)
-            {
-                listening.TrySetException(new InvalidOperationException("s3rver exited"));
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-
-            if (line.Contains("listening", StringComparison.OrdinalIgnoreCase))
-            {
-                listening.TrySetResult();
-            }
-        }
+        process = await ReadyLineProcess.StartAsync(
+            startInfo, "listening", StringComparison.OrdinalIgnoreCase, TimeSpan.FromSeconds(30), output, $"s3rver on port {Port}", cancellationToken);
     }
 
     public ValueTask DisposeAsync()
