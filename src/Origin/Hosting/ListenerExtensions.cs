@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Origin.Configuration;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace EdgeRegistry.Origin.Hosting;
@@ -22,6 +24,8 @@ internal static class ListenerExtensions
             }
         }
 
+        // Large receive blocks: a blob push is then a few thousand recv calls rather than one per 4 KiB.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

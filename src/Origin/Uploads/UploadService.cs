@@ -172,7 +172,16 @@ internal sealed partial class UploadService(
         long received;
         try
         {
-            received = await CopyHashingAsync(body, writer, state, start, cancellationToken);
+            received = await HashingCopier.CopyAsync(
+                body,
+                writer,
+                state.Hasher,
+                read =>
+                {
+                    RegistryMetrics.BytesReceived.Inc(read);
+                    state.HashedOffset += read;
+                },
+                cancellationToken);
         }
         catch
         {
@@ -192,65 +201,6 @@ internal sealed partial class UploadService(
         }
 
         return start + received;
-    }
-
-    /// <summary>
-    /// Copies the body into the writer while hashing it. Two pooled buffers make a pipeline: the hash of one
-    /// buffer runs on another core while the same buffer is written and the next one is read from the
-    /// socket, so a push costs about the hash's time rather than the sum of hash, read and write.
-    /// </summary>
-    private static async Task<long> CopyHashingAsync(Stream body, IStorageWriter writer, UploadState state, long start, CancellationToken cancellationToken)
-    {
-        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(BufferSize), ArrayPool<byte>.Shared.Rent(BufferSize)];
-        var pending = Task.CompletedTask;
-        long received = 0;
-        try
-        {
-            for (var index = 0; ; index ^= 1)
-            {
-                var buffer = buffers[index];
-                var read = await FillAsync(body, buffer, cancellationToken);
-                await pending;
-                if (read == 0)
-                {
-                    break;
-                }
-
-                var hasher = state.Hasher;
-                var hashing = hasher is null ? Task.CompletedTask : Task.Run(() => hasher.Append(buffer.AsSpan(0, read)), cancellationToken);
-                pending = Task.WhenAll(hashing, writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken));
-                received += read;
-                RegistryMetrics.BytesReceived.Inc(read);
-                state.HashedOffset = start + received;
-            }
-        }
-        finally
-        {
-            // A failed read leaves the other buffer's work running; it must end before the buffers go back.
-            await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
-        }
-
-        return received;
-    }
-
-    /// <summary>Reads until the buffer is full or the stream ends; fewer, larger writes and hash calls.</summary>
-    private static async Task<int> FillAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        while (filled < BufferSize)
-        {
-            var read = await source.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
-
-        return filled;
     }
 
     private async Task PublishAsync(string uploadPath, Digest digest, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeRegistry.Origin.Storage.Filesystem;
 
@@ -16,9 +17,6 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
 {
     private const string TemporaryPrefix = ".tmp-";
     private const int TemporaryNameLength = 5 + 32;
-
-    // Writers buffer this much before a write(2); a PATCH body arrives in pieces far smaller.
-    private const int WriteBufferSize = 64 * 1024;
 
     // A directory this driver created can be removed by a concurrent tree delete before the file lands in
     // it; trying again a few times makes that race invisible without ever looping forever.
@@ -119,18 +117,10 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
         {
             cancellationToken.ThrowIfCancellationRequested();
             var local = LocalFile(path);
-            FileStream stream;
-            if (append)
-            {
-                stream = OpenWrite(path, local, FileMode.Open);
-                stream.Seek(0, SeekOrigin.End);
-            }
-            else
-            {
-                stream = CreateInDirectory(local, () => OpenWrite(path, local, FileMode.Create));
-            }
-
-            return Task.FromResult<IStorageWriter>(new FilesystemStorageWriter(local, stream));
+            var handle = append
+                ? OpenWrite(path, local, FileMode.Open)
+                : CreateInDirectory(local, () => OpenWrite(path, local, FileMode.Create));
+            return Task.FromResult<IStorageWriter>(new FilesystemStorageWriter(local, handle));
         }
         catch (Exception e)
         {
@@ -371,12 +361,11 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
         }
     }
 
-    private static FileStream OpenWrite(string path, string local, FileMode mode)
+    private static SafeFileHandle OpenWrite(string path, string local, FileMode mode)
     {
         try
         {
-            return new FileStream(
-                local, mode, FileAccess.Write, FileShare.Read | FileShare.Delete, WriteBufferSize, FileOptions.Asynchronous);
+            return File.OpenHandle(local, mode, FileAccess.Write, FileShare.Read | FileShare.Delete);
         }
         catch (Exception e) when (mode == FileMode.Open && IsNotFound(e, local))
         {

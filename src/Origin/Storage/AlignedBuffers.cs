@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace EdgeRegistry.Origin.Storage;
+
+/// <summary>
+/// A pool of 1 MiB buffers that start on a 4 KiB boundary and never move (the pinned object heap). The
+/// filesystem driver hands such a buffer straight to the disk (<c>O_DIRECT</c>) instead of copying it
+/// into the page cache, so uploads read request bodies into them. Any driver accepts them: they are
+/// ordinary arrays.
+/// </summary>
+internal static class AlignedBuffers
+{
+    /// <summary>The alignment of a buffer's start, of its length and of a direct write's file offset, in bytes.</summary>
+    public const int Alignment = 4096;
+
+    /// <summary>The length of a rented buffer, in bytes: a multiple of <see cref="Alignment"/>.</summary>
+    public const int Size = 1024 * 1024;
+
+    // Enough for a few concurrent uploads; more are allocated on demand and left to the collector.
+    private const int MaxPooled = 16;
+
+    private static readonly ConcurrentQueue<ArraySegment<byte>> Pool = new();
+
+    /// <summary>A buffer of <see cref="Size"/> bytes starting at an aligned address; give it back with <see cref="Return"/>.</summary>
+    public static ArraySegment<byte> Rent()
+    {
+        if (Pool.TryDequeue(out var pooled))
+        {
+            return pooled;
+        }
+
+        var array = GC.AllocateUninitializedArray<byte>(Size + Alignment, pinned: true);
+        var misalignment = (int)(Marshal.UnsafeAddrOfPinnedArrayElement(array, 0) % Alignment);
+        return new ArraySegment<byte>(array, misalignment == 0 ? 0 : Alignment - misalignment, Size);
+    }
+
+    /// <summary>Returns a buffer from <see cref="Rent"/>; the caller must not use it afterwards.</summary>
+    public static void Return(ArraySegment<byte> buffer)
+    {
+        if (Pool.Count < MaxPooled)
+        {
+            Pool.Enqueue(buffer);
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="memory"/> is an array slice starting on an <see cref="Alignment"/> boundary.
+    /// Only a pinned array stays there; for any other the answer may be stale by the time it is used, which
+    /// a direct write tolerates (it fails with EINVAL and is written through the page cache instead).
+    /// </summary>
+    public static bool IsAligned(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out var segment)
+        && segment.Array is { Length: > 0 } array
+        && segment.Offset < array.Length
+        && Marshal.UnsafeAddrOfPinnedArrayElement(array, segment.Offset) % Alignment == 0;
+}
