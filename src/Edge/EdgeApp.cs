@@ -21,7 +21,12 @@ public static class EdgeApp
     /// </summary>
     public static WebApplication Build(string[] args, EdgeOptions? options = null, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // No appsettings reloads (configuration is YAML and EDGE_*), so no recursive watch of the content root.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.AddEdgeConfiguration(args, options);
         builder.Services.AddEdgeObservability();
         builder.Services.AddOriginForwarding();

@@ -20,7 +20,13 @@ internal static partial class OriginApp
     public static WebApplication Build(OriginOptions options, string[] args)
     {
         var instanceId = Guid.NewGuid().ToString("N")[..12];
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // No appsettings reloads: the host would watch its content root, the working directory, recursively, and
+        // the data directory lies below it (an inotify watch per repository). Configuration is config.yml.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Logging.AddRegistryLogging(options.Log, instanceId);
         // Kestrel's per-request lines would double every request's cost; its warnings and errors stay.

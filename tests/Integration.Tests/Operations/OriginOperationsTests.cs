@@ -33,6 +33,26 @@ public sealed class OriginOperationsTests
     }
 
     [Fact]
+    public async Task Start_DataBelowWorkingDirectory_HoldsNoFileWatchOnIt()
+    {
+        // With data under ./data (the embedded default), a watch per directory would mean one inotify watch
+        // per repository and upload: the kernel's per-user limit is soon reached.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var origin = await OriginProcess.StartAsync(null, timeout.Token);
+        using var client = origin.CreateHttpClient();
+        for (var i = 0; i < 20; i++)
+        {
+            var started = await client.PostAsync($"v2/watch/repo{i}/blobs/uploads/", null, timeout.Token);
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        }
+
+        Assert.True(Directory.GetDirectories(origin.StorageRoot, "*", SearchOption.AllDirectories).Length > 40);
+        var watches = Directory.GetFiles($"/proc/{origin.Server.ProcessId}/fdinfo")
+            .Sum(file => File.ReadLines(file).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal)));
+        Assert.True(watches < 10, $"the origin holds {watches} inotify watches");
+    }
+
+    [Fact]
     public async Task Start_JsonFormatterWithFields_EveryLineIsJsonWithInstanceIdAndFields()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
