@@ -2,6 +2,7 @@ using System.Buffers;
 using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Distribution.Http;
+using EdgeRegistry.Origin.Api;
 using EdgeRegistry.Origin.Observability;
 using EdgeRegistry.Origin.Storage;
 using Microsoft.Net.Http.Headers;
@@ -10,10 +11,11 @@ namespace EdgeRegistry.Origin.Blobs;
 
 /// <summary>
 /// Answers a blob GET or HEAD: the request is reduced to one precondition state and one switch picks
-/// 200, 206, 304 or 416. The body comes from the file with sendfile when the driver is local, else from
-/// the driver's reader through one pooled buffer.
+/// 200, 206, 304 or 416. The body comes from the file when the driver is local (read into Kestrel's response
+/// pipe, or with sendfile when <see cref="RegistryApiOptions.SendfileEnabled"/>), else from the driver's reader
+/// through one pooled buffer.
 /// </summary>
-internal sealed class BlobSender(IStorageDriver storage)
+internal sealed class BlobSender(IStorageDriver storage, RegistryApiOptions options)
 {
     private const int BufferSize = 256 * 1024;
 
@@ -87,7 +89,7 @@ internal sealed class BlobSender(IStorageDriver storage)
                 throw new RegistryException(ErrorCode.BlobUnknown, detail: new { digest = digest.ToString() });
             }
 
-            if (outcome == RangeOutcome.Full && await ZeroCopySender.TrySendAsync(context, firstRequest, file, size, cancellationToken))
+            if (outcome == RangeOutcome.Full && options.SendfileEnabled && await ZeroCopySender.TrySendAsync(context, firstRequest, file, size, cancellationToken))
             {
                 return;
             }

@@ -28,6 +28,13 @@ internal sealed record HttpOptions
     /// <summary>Null: plain HTTP.</summary>
     public HttpTlsOptions? Tls { get; init; }
 
+    /// <summary>
+    /// <c>http.sendfile</c>: a connection's first request for a whole blob in local storage, on plain HTTP/1.1, is
+    /// sent with the kernel's sendfile and the connection closed afterwards. Off by default: on this project's
+    /// benchmark machine the copy through Kestrel measured faster and steadier, and it keeps connections alive.
+    /// </summary>
+    public bool Sendfile { get; init; }
+
     /// <summary>Headers added to every response, names matched ignoring case.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
@@ -73,6 +80,7 @@ internal sealed record HttpOptions
             Host = host,
             Prefix = prefix,
             RelativeUrls = section.Bool("relativeurls", false),
+            Sendfile = section.Bool("sendfile", false),
             Secret = section.String("secret"),
             Tls = HttpTlsOptions.Bind(section.MappingOrEmpty("tls")),
             Headers = section.StringListMap("headers"),

@@ -41,7 +41,7 @@ internal static partial class OriginApp
         builder.Services.AddUpstream(options.Upstream);
         builder.Services.AddImageImports();
         builder.Services.AddPullThrough(options.Middleware.OpenShift, options.Upstream, options.Storage.Maintenance.ReadOnly);
-        builder.Services.AddRegistryApi(ApiOptions(options.Storage));
+        builder.Services.AddRegistryApi(ApiOptions(options.Storage, options.Http));
         builder.Services.AddUploadPurging(options.Storage.Maintenance.UploadPurging);
         builder.Services.AddOriginHealth();
 
@@ -58,8 +58,9 @@ internal static partial class OriginApp
         return app;
     }
 
-    private static RegistryApiOptions ApiOptions(StorageOptions storage) => new()
+    private static RegistryApiOptions ApiOptions(StorageOptions storage, HttpOptions http) => new()
     {
+        SendfileEnabled = http.Sendfile,
         DeleteEnabled = storage.DeleteEnabled,
         ReadOnly = storage.Maintenance.ReadOnly,
         RedirectEnabled = !storage.RedirectDisabled,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using EdgeRegistry.Origin.Api;
 
 namespace EdgeRegistry.Origin.Tests.Api;
 
@@ -36,21 +37,36 @@ public sealed class BlobEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_FirstRequestOnFreshConnections_SendsEveryByteWithSendfileAndCloses()
+    public async Task Get_FirstRequestOnFreshConnectionsWithSendfile_SendsEveryByteAndCloses()
     {
+        await using var sending = await TestOrigin.StartAsync(new RegistryApiOptions { SendfileEnabled = true });
         var bytes = RegistryCalls.RandomBytes(24 * 1024 * 1024);
-        var digest = await Client.PushBlobAsync("library/big", bytes);
+        var digest = await sending.Client.PushBlobAsync("library/big", bytes);
 
         for (var i = 0; i < 8; i++)
         {
             // A new client is a new connection, so the blob GET is its first request: the sendfile path.
-            using var fresh = new HttpClient { BaseAddress = origin.BaseAddress };
+            using var fresh = new HttpClient { BaseAddress = sending.BaseAddress };
             using var response = await fresh.GetAsync($"/v2/library/big/blobs/{digest}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.True(response.Headers.ConnectionClose);
             Assert.Equal(digest, response.Headers.GetValues("Docker-Content-Digest").Single());
             Assert.Equal(digest, RegistryCalls.DigestOf(await response.Content.ReadAsByteArrayAsync()));
         }
+    }
+
+    [Fact]
+    public async Task Get_FirstRequestOnFreshConnectionByDefault_SendsEveryByteAndKeepsAlive()
+    {
+        var bytes = RegistryCalls.RandomBytes(5 * 1024 * 1024);
+        var digest = await Client.PushBlobAsync("library/big", bytes);
+
+        using var fresh = new HttpClient { BaseAddress = origin.BaseAddress };
+        using var response = await fresh.GetAsync($"/v2/library/big/blobs/{digest}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(true, response.Headers.ConnectionClose);
+        Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

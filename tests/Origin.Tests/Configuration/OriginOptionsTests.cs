@@ -58,6 +58,7 @@ public sealed class OriginOptionsTests
     [InlineData("host: registry.local", "http.host: \"registry.local\" is not an absolute http or https URL")]
     [InlineData("prefix: path/", "http.prefix: \"path/\" must start with /")]
     [InlineData("relativeurls: sometimes", "http.relativeurls: \"sometimes\" is not a boolean")]
+    [InlineData("sendfile: often", "http.sendfile: \"often\" is not a boolean")]
     public void Bind_BadHttpValue_NamesTheKey(string line, string expected)
     {
         var error = Fail(WithMinimal("http:\n  " + line));
@@ -74,6 +75,7 @@ public sealed class OriginOptionsTests
               host: https://registry.example.com:8443
               prefix: /registry
               relativeurls: true
+              sendfile: true
               secret: asecretforlocaldevelopment
               headers:
                 X-Content-Type-Options: [nosniff]
@@ -84,6 +86,7 @@ public sealed class OriginOptionsTests
         Assert.Equal(new Uri("https://registry.example.com:8443"), options.Http.Host);
         Assert.Equal("/registry/", options.Http.Prefix);
         Assert.True(options.Http.RelativeUrls);
+        Assert.True(options.Http.Sendfile);
         Assert.Equal("asecretforlocaldevelopment", options.Http.Secret);
         Assert.Equal(["nosniff"], options.Http.Headers["x-content-type-options"]);
     }
