@@ -3,6 +3,7 @@ using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Edge.Authorization;
 using EdgeRegistry.Edge.CloudFront;
+using EdgeRegistry.Edge.Configuration;
 using EdgeRegistry.Edge.Forwarding;
 using EdgeRegistry.Edge.Observability;
 using EdgeRegistry.Edge.PullThrough;
@@ -23,7 +24,7 @@ namespace EdgeRegistry.Edge.Cache;
 /// </summary>
 internal sealed partial class BlobEndpoint(
     BlobCache cache, CacheEvictor evictor, OriginAuthorizer authorizer, OriginForwarder forwarder, OriginClient origin, PullThroughSources sources,
-    EdgeMetrics metrics, ILogger<BlobEndpoint> logger, CloudFrontRedirector? cloudFront = null)
+    EdgeOptions options, EdgeMetrics metrics, ILogger<BlobEndpoint> logger, CloudFrontRedirector? cloudFront = null)
 {
     private const int MaxAttempts = 3;
     private const int PipeChunkSize = 1024 * 1024;
@@ -219,10 +220,10 @@ internal sealed partial class BlobEndpoint(
 
         try
         {
-            // The whole file on a connection's first request: the kernel's sendfile, as nginx would. Kestrel
-            // has no zero-copy path (its SendFileAsync copies through a buffer and reached about 0.7x nginx).
+            // With cache.sendfile, the whole file on a connection's first request: the kernel's sendfile, as nginx
+            // would (Kestrel's SendFileAsync copies through a buffer and reached about 0.7x nginx).
             var firstRequest = ZeroCopySender.IsFirstRequestOnConnection(context);
-            if (range.Status == StatusCodes.Status200OK && ZeroCopySender.CanSend(context, firstRequest))
+            if (options.Cache.Sendfile && range.Status == StatusCodes.Status200OK && ZeroCopySender.CanSend(context, firstRequest))
             {
                 // Counted first: the send ends only when the client closes, after it has read every byte.
                 metrics.BytesFromCache.Inc(range.Count);

@@ -1,4 +1,6 @@
 using System.Collections;
+using EdgeRegistry.Distribution.Http;
+using Microsoft.AspNetCore.Connections;
 using System.Security.Cryptography.X509Certificates;
 
 namespace EdgeRegistry.Edge.Configuration;
@@ -35,6 +37,8 @@ public static class EdgeConfigurationExtensions
             builder.WebHost.UseKestrelHttpsConfiguration();
         }
 
+        // Large receive blocks: a layer pushed through the edge is then a few thousand recv calls, not one per 4 KiB.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Pushes go through the edge: a layer upload is as large as the layer.

@@ -31,6 +31,7 @@ public static class EdgeConfigurationLoader
         ["cache.highWatermark"] = (o, v) => o with { Cache = o.Cache with { HighWatermark = ConfigValue.Fraction(v) } },
         ["cache.lowWatermark"] = (o, v) => o with { Cache = o.Cache with { LowWatermark = ConfigValue.Fraction(v) } },
         ["cache.fillTimeout"] = (o, v) => o with { Cache = o.Cache with { FillTimeout = ConfigValue.Duration(v) } },
+        ["cache.sendfile"] = (o, v) => o with { Cache = o.Cache with { Sendfile = ConfigValue.Boolean(v) } },
         ["authorization.ttl"] = (o, v) => o with { Authorization = o.Authorization with { Ttl = ConfigValue.Duration(v) } },
         ["manifests.staleIfError"] = (o, v) => o with { Manifests = o.Manifests with { StaleIfError = ConfigValue.Duration(v) } },
         ["manifests.maxSize"] = (o, v) => o with { Manifests = o.Manifests with { MaxSize = ConfigValue.Size(v) } },

@@ -1,5 +1,6 @@
 using System.Net;
 using EdgeRegistry.Distribution.Digests;
+using EdgeRegistry.Edge.Configuration;
 using EdgeRegistry.Edge.Tests.Harness;
 
 namespace EdgeRegistry.Edge.Tests.Cache;
@@ -56,12 +57,12 @@ public sealed class BlobEndpointTests
     }
 
     [Fact]
-    public async Task Get_CachedOnFreshConnections_SentWithSendfileAndConnectionClose()
+    public async Task Get_CachedOnFreshConnectionsWithSendfile_SentWithSendfileAndConnectionClose()
     {
         await using var origin = await FakeOrigin.StartAsync();
         var content = FakeOrigin.RandomBytes(24 * 1024 * 1024, seed: 10);
         var digest = origin.AddBlob(content);
-        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await using var edge = await EdgeHost.StartAsync(origin.Url, WithSendfile);
         await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
 
         for (var i = 0; i < 8; i++)
@@ -79,6 +80,24 @@ public sealed class BlobEndpointTests
 
         Assert.Equal(1, origin.BlobGets(digest));
         Assert.Equal(8, await edge.MetricAsync("edge_cache_hits_total{kind=\"blob\"}"));
+    }
+
+    [Fact]
+    public async Task Get_CachedOnFreshConnectionByDefault_ServedThroughKestrelAndKeepsAlive()
+    {
+        await using var origin = await FakeOrigin.StartAsync();
+        var content = FakeOrigin.RandomBytes(5 * 1024 * 1024, seed: 13);
+        var digest = origin.AddBlob(content);
+        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
+
+        using var fresh = new HttpClient { BaseAddress = edge.Url };
+        using var response = await fresh.GetAsync($"/v2/{Repository}/blobs/{digest}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(true, response.Headers.ConnectionClose);
+        Assert.Equal(content, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, origin.BlobGets(digest));
     }
 
     [Fact]
@@ -112,7 +131,7 @@ public sealed class BlobEndpointTests
         await using var origin = await FakeOrigin.StartAsync();
         var content = FakeOrigin.RandomBytes(32 * 1024 * 1024, seed: 12);
         var digest = origin.AddBlob(content);
-        await using var edge = await EdgeHost.StartAsync(origin.Url);
+        await using var edge = await EdgeHost.StartAsync(origin.Url, WithSendfile);
         await edge.Client.GetByteArrayAsync($"/v2/{Repository}/blobs/{digest}");
 
         using (var leaving = new HttpClient { BaseAddress = edge.Url })
@@ -329,4 +348,6 @@ public sealed class BlobEndpointTests
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    private static EdgeOptions WithSendfile(EdgeOptions options) => options with { Cache = options.Cache with { Sendfile = true } };
 }

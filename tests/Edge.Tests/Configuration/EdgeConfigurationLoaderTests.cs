@@ -17,6 +17,7 @@ public sealed class EdgeConfigurationLoaderTests
           maxSize: 50GiB
           highWatermark: 90%
           lowWatermark: 0.75
+          sendfile: true
         authorization:
           ttl: 45s
         manifests:
@@ -35,6 +36,7 @@ public sealed class EdgeConfigurationLoaderTests
         Assert.Equal(50L * 1024 * 1024 * 1024, options.Cache.MaxSize);
         Assert.Equal(0.9, options.Cache.HighWatermark, 6);
         Assert.Equal(0.75, options.Cache.LowWatermark, 6);
+        Assert.True(options.Cache.Sendfile);
         Assert.Equal(TimeSpan.FromSeconds(45), options.Authorization.Ttl);
         Assert.Equal(TimeSpan.FromHours(2), options.Manifests.StaleIfError);
     }
@@ -64,6 +66,7 @@ public sealed class EdgeConfigurationLoaderTests
             cache:
               maxSize: lots
               colour: blue
+              sendfile: sometimes
             authorization:
               ttl: soon
             """;
@@ -75,7 +78,8 @@ public sealed class EdgeConfigurationLoaderTests
         Assert.Contains(ex.Errors, e => e.StartsWith("cache.colour: unknown key", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("authorization.ttl:", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("cache.lowWatermark:", StringComparison.Ordinal));
-        Assert.Equal(4, ex.Errors.Count);
+        Assert.Contains(ex.Errors, e => e.StartsWith("cache.sendfile:", StringComparison.Ordinal));
+        Assert.Equal(5, ex.Errors.Count);
     }
 
     [Fact]
