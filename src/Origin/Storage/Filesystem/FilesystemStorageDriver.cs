@@ -55,7 +55,7 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
         var directory = Path.GetDirectoryName(local)!;
         for (var attempt = 1; ; attempt++)
         {
-            Directory.CreateDirectory(directory);
+            DirectorySync.CreateDirectory(directory);
             var temporary = TemporaryPath(directory);
             try
             {
@@ -67,6 +67,7 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
                 }
 
                 File.Move(temporary, local, overwrite: true);
+                DirectorySync.Flush(directory);
                 return;
             }
             catch (DirectoryNotFoundException) when (attempt < DirectoryRaceAttempts)
@@ -203,11 +204,16 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
             {
                 // rename(2) replaces the destination atomically; concurrent moves onto one destination all
                 // succeed and the last one wins whole.
-                CreateInDirectory(destination, () =>
-                {
-                    File.Move(source, destination, overwrite: true);
-                    return true;
-                });
+                CreateInDirectory(
+                    destination,
+                    () =>
+                    {
+                        File.Move(source, destination, overwrite: true);
+                        return true;
+                    },
+                    durable: true);
+                // The new name must survive a power cut once the caller acts on it (a blob's repository link).
+                DirectorySync.Flush(Path.GetDirectoryName(destination)!);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && !File.Exists(source))
             {
@@ -374,12 +380,21 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
     }
 
     // Creates the parent directories of local and runs create, again when the directory vanished meanwhile.
-    private static T CreateInDirectory<T>(string local, Func<T> create)
+    // With durable, each directory created is made durable in its parent (DirectorySync).
+    private static T CreateInDirectory<T>(string local, Func<T> create, bool durable = false)
     {
         var directory = Path.GetDirectoryName(local)!;
         for (var attempt = 1; ; attempt++)
         {
-            Directory.CreateDirectory(directory);
+            if (durable)
+            {
+                DirectorySync.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory);
+            }
+
             try
             {
                 return create();
