@@ -12,7 +12,7 @@ namespace EdgeRegistry.Origin.Tests.Metadata;
 /// </summary>
 public abstract class MetadataStoreConformanceTests : IAsyncLifetime
 {
-    private const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
+    protected const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
     private const string OciIndex = "application/vnd.oci.image.index.v1+json";
 
     private readonly FakeTimeProvider _clock = new();
@@ -740,9 +740,9 @@ public abstract class MetadataStoreConformanceTests : IAsyncLifetime
 
     // Helpers
 
-    private static Digest BlobDigest(string seed) => Digest.FromSha256Bytes(SHA256.HashData(Encoding.UTF8.GetBytes("blob:" + seed)));
+    protected static Digest BlobDigest(string seed) => Digest.FromSha256Bytes(SHA256.HashData(Encoding.UTF8.GetBytes("blob:" + seed)));
 
-    private static ManifestRecord Manifest(
+    protected static ManifestRecord Manifest(
         string seed,
         string mediaType = OciManifest,
         Digest? subject = null,
