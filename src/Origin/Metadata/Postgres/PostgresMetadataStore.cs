@@ -19,19 +19,34 @@ internal sealed partial class PostgresMetadataStore : IMetadataStore, IDisposabl
     // A transaction PostgreSQL aborted to break a deadlock or a serialization conflict is run again this many times in all.
     private const int MaxTransactionAttempts = 3;
 
+    // More than the store's distinct statements, so none is evicted from a connection's prepared set.
+    private const int AutoPreparedStatements = 64;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
     private volatile bool _initialized;
     private volatile bool _disposed;
 
-    /// <param name="connectionString">An Npgsql connection string (<c>Host=...;Database=...;Username=...</c>); pooling options in it apply.</param>
+    /// <param name="connectionString">
+    /// An Npgsql connection string (<c>Host=...;Database=...;Username=...</c>); pooling options in it apply. Unless it
+    /// sets <c>Max Auto Prepare</c>, the store's statements are prepared on each connection after a few uses (set it to
+    /// 0 behind a pooler that cannot keep prepared statements). <see cref="ArgumentException"/> when it does not parse.
+    /// </param>
     /// <param name="timeProvider">The clock for every time the store records.</param>
     public PostgresMetadataStore(string connectionString, TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            // The store runs a few dozen distinct statements, the hot ones on every request: parsed and planned once
+            // per connection, they cost a bind and an execute.
+            builder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <summary>

@@ -45,4 +45,16 @@ public sealed class PostgresMetadataRegistrationTests(PostgresFixture fixture) :
         Assert.Equal(1L, await _database.QueryLongAsync("SELECT COUNT(*) FROM projects"));
         Assert.Equal((long)PostgresMigrations.LatestVersion, await _database.QueryLongAsync("SELECT MAX(version) FROM schema_version"));
     }
+
+    [Fact]
+    public void AddMetadata_PostgresConnectionStringDoesNotParse_ConfigurationErrorNamesTheKey()
+    {
+        var options = new MetadataOptions { Driver = MetadataDriverKind.Postgres, PostgresConnectionString = "Host=db;Colour=blue;Password=secret" };
+
+        var error = Assert.Throws<ConfigurationException>(() => new ServiceCollection().AddMetadata(options));
+
+        var line = Assert.Single(error.Errors);
+        Assert.StartsWith("metadata.postgres.connectionstring: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", line, StringComparison.Ordinal);
+    }
 }
