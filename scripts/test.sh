@@ -20,6 +20,7 @@ REQUIREMENTS=(
   "apt skopeo"
   "apt docker-registry"
   "apt redis-server"
+  "apt postgresql"
   "apt nginx"
   "apt wrk"
   "apt openssl"

@@ -14,7 +14,7 @@ namespace EdgeRegistry.Origin.Tests.Api;
 
 /// <summary>
 /// A real origin API on Kestrel at 127.0.0.1 with a random port, filesystem storage and SQLite in a temp
-/// directory. Requests go over real sockets.
+/// directory (or the metadata store the caller passes). Requests go over real sockets.
 /// </summary>
 internal sealed class TestOrigin : IAsyncDisposable
 {
@@ -35,7 +35,10 @@ internal sealed class TestOrigin : IAsyncDisposable
 
     public IStorageDriver Storage => app.Services.GetRequiredService<IStorageDriver>();
 
-    public static async Task<TestOrigin> StartAsync(RegistryApiOptions? options = null, string? root = null)
+    /// <param name="options">The API's options; delete enabled when null.</param>
+    /// <param name="root">The storage root; a new temp directory when null. Deleted on dispose.</param>
+    /// <param name="metadata">The metadata store (initialized here, owned and disposed by the caller); SQLite in <paramref name="root"/> when null.</param>
+    public static async Task<TestOrigin> StartAsync(RegistryApiOptions? options = null, string? root = null, IMetadataStore? metadata = null)
     {
         root ??= Directory.CreateTempSubdirectory("edgeregistry-api-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,7 +46,7 @@ internal sealed class TestOrigin : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         builder.Services.AddSingleton<IStorageDriver>(new FilesystemStorageDriver(root));
-        builder.Services.AddSingleton<IMetadataStore>(new SqliteMetadataStore(Path.Combine(root, "metadata.db"), TimeProvider.System));
+        builder.Services.AddSingleton(metadata ?? new SqliteMetadataStore(Path.Combine(root, "metadata.db"), TimeProvider.System));
         builder.Services.AddRegistryApi(options ?? new RegistryApiOptions { DeleteEnabled = true });
         var app = builder.Build();
         await app.Services.GetRequiredService<IMetadataStore>().InitializeAsync(CancellationToken.None);

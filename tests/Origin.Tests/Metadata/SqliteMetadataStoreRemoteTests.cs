@@ -1,102 +1,23 @@
-using System.Text;
-using EdgeRegistry.Distribution.Digests;
 using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Metadata.Sqlite;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeRegistry.Origin.Tests.Metadata;
 
-/// <summary>Schema version 3: remote-backed blobs and the remote pull specs of tag history.</summary>
-public sealed class SqliteMetadataStoreRemoteTests : IAsyncLifetime
+/// <summary>The schema version 3 conformance suite on SQLite.</summary>
+public sealed class SqliteMetadataStoreRemoteTests : MetadataStoreRemoteConformanceTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("edgeregistry-metadata-remote-").FullName;
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly CancellationToken _ct = CancellationToken.None;
-    private SqliteMetadataStore _store = null!;
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "edgeregistry-metadata-remote-" + Guid.NewGuid().ToString("N"));
 
-    public async Task InitializeAsync()
-    {
-        _store = new SqliteMetadataStore(Path.Combine(_directory, "metadata.db"), _clock);
-        await _store.InitializeAsync(_ct);
-    }
+    protected override Task<IMetadataStore> CreateStoreAsync(TimeProvider clock) =>
+        Task.FromResult<IMetadataStore>(new SqliteMetadataStore(Path.Combine(_directory, "metadata.db"), clock));
 
-    public Task DisposeAsync()
+    protected override Task DisposeDatabaseAsync()
     {
-        _store.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
         return Task.CompletedTask;
-    }
-
-    [Fact]
-    public async Task LinkRemoteBlobsAsync_NewRepository_CreatesItAndKeepsTheFirstSize()
-    {
-        var blob = Blob("layer");
-
-        await _store.LinkRemoteBlobsAsync("team/busybox", [new RemoteBlobRecord(blob, 42), new RemoteBlobRecord(Blob("config"), RemoteBlobRecord.UnknownSize)], _ct);
-        await _store.LinkRemoteBlobsAsync("team/busybox", [new RemoteBlobRecord(blob, 7)], _ct);
-
-        Assert.True(await _store.RepositoryExistsAsync("team/busybox", _ct));
-        Assert.Equal(42, await _store.GetRemoteBlobSizeAsync("team/busybox", blob, _ct));
-        Assert.Equal(RemoteBlobRecord.UnknownSize, await _store.GetRemoteBlobSizeAsync("team/busybox", Blob("config"), _ct));
-        Assert.Null(await _store.GetRemoteBlobSizeAsync("team/other", blob, _ct));
-        // A remote-backed blob is not a local link: the blob endpoint must go to pull-through for it.
-        Assert.Null(await _store.GetLinkedBlobSizeAsync("team/busybox", blob, _ct));
-    }
-
-    [Fact]
-    public async Task PutManifestAsync_WithReference_RecordsItInTheHistory()
-    {
-        var manifest = Manifest("one");
-
-        await _store.PutManifestAsync("team/busybox", manifest, "latest", "docker.io/library/busybox@" + manifest.Digest, _ct);
-
-        var entry = Assert.Single(await _store.GetTagHistoryAsync("team/busybox", "latest", _ct));
-        Assert.Equal(manifest.Digest, entry.Digest);
-        Assert.Equal("docker.io/library/busybox@" + manifest.Digest, entry.DockerImageReference);
-    }
-
-    [Fact]
-    public async Task PutManifestAsync_SameDigestFromAnotherRemote_AppendsAnEntry()
-    {
-        var manifest = Manifest("one");
-        await _store.PutManifestAsync("team/busybox", manifest, "latest", _ct);
-        await _store.PutManifestAsync("team/busybox", manifest, "latest", "quay.io/a/busybox@" + manifest.Digest, _ct);
-        await _store.PutManifestAsync("team/busybox", manifest, "latest", "quay.io/a/busybox@" + manifest.Digest, _ct);
-        await _store.PutManifestAsync("team/busybox", manifest, "latest", "docker.io/library/busybox@" + manifest.Digest, _ct);
-
-        var history = await _store.GetTagHistoryAsync("team/busybox", "latest", _ct);
-
-        Assert.Equal(
-            ["docker.io/library/busybox@" + manifest.Digest, "quay.io/a/busybox@" + manifest.Digest, null],
-            history.Select(h => h.DockerImageReference));
-    }
-
-    [Fact]
-    public async Task ListRemoteTagHistoryAsync_MixedHistory_ReturnsRemoteEntriesByTagNewestFirst()
-    {
-        var one = Manifest("one");
-        var two = Manifest("two");
-        var three = Manifest("three");
-        await _store.PutManifestAsync("team/app", one, "v2", "r1.example.com/app@" + one.Digest, _ct);
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        await _store.PutManifestAsync("team/app", two, "v2", "r2.example.com/app@" + two.Digest, _ct);
-        await _store.PutManifestAsync("team/app", three, "v1", "r3.example.com/app@" + three.Digest, _ct);
-        await _store.PutManifestAsync("team/app", one, "local", _ct);
-
-        var entries = await _store.ListRemoteTagHistoryAsync("team/app", _ct);
-
-        Assert.Equal(
-            [("v1", "r3.example.com/app@" + three.Digest), ("v2", "r2.example.com/app@" + two.Digest), ("v2", "r1.example.com/app@" + one.Digest)],
-            entries.Select(e => (e.Tag, e.DockerImageReference!)));
-        Assert.Empty(await _store.ListRemoteTagHistoryAsync("team/none", _ct));
-    }
-
-    private static Digest Blob(string content) => DigestHasher.Compute(Encoding.UTF8.GetBytes(content));
-
-    private static ManifestRecord Manifest(string nonce)
-    {
-        var payload = Encoding.UTF8.GetBytes(
-            $$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{Blob(nonce)}}","size":1},"layers":[]}""");
-        return new ManifestRecord(DigestHasher.Compute(payload), "application/vnd.oci.image.manifest.v1+json", payload, null, null, null, [], [], DateTimeOffset.UnixEpoch);
     }
 }
