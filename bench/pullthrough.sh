@@ -9,159 +9,55 @@
 #   BENCH_BLOB_MIB=32 BENCH_CONCURRENCY=4 bench/pullthrough.sh mirror   a quick run
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$(pwd)
+# It sources run.sh for the temp dir, the cleanup, the free ports, launching and stopping servers (docker-registry,
+# the origin) and the timing helpers.
+# shellcheck source=bench/run.sh
+source "$(dirname "${BASH_SOURCE[0]}")/run.sh"
 
 BLOB_MIB="${BENCH_BLOB_MIB:-256}"
 CONCURRENCY="${BENCH_CONCURRENCY:-16}"
 MODE="${1:-origin}"
 case "$MODE" in origin | mirror) ;; *) echo "usage: bench/pullthrough.sh [origin|mirror]" >&2; exit 2 ;; esac
-ORIGIN_DLL="$ROOT/src/Origin/bin/Release/net10.0/EdgeRegistry.Origin.dll"
 EDGE_DLL="$ROOT/src/Edge/bin/Release/net10.0/EdgeRegistry.Edge.dll"
-OUT="$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/edgeregistry-bench-$MODE-XXXXXX")
-PIDS=()
-declare -A URL=()   # server -> base URL
-declare -A PID=()   # server -> pid
+need_tools "apt-get install -y curl docker-registry" curl docker-registry sha256sum awk dotnet
 
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else echo "bench: kept $WORK"; fi
-}
-trap cleanup EXIT
-
-log() { echo "bench: $*" >&2; }
-
-for tool in curl docker-registry sha256sum awk dotnet; do
-  command -v "$tool" >/dev/null 2>&1 || { log "missing $tool (apt-get install -y curl docker-registry)"; exit 1; }
-done
-
-# free_port: a port on 127.0.0.1 that nothing answers on, below Linux's ephemeral range.
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((10000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  log "no free port found"; return 1
+# start_fresh_registry <name> <extra yaml>: docker-registry with empty storage in $WORK/<name> (delete not enabled),
+# its access log on stdout. The bench cannot go on without it.
+start_fresh_registry() {
+  rm -rf "${WORK:?}/$1"; mkdir -p "$WORK/$1/storage"
+  start_registry "$1" false "$2" "  filesystem:
+    rootdirectory: $WORK/$1/storage"
+  up "$1" || { log "$1 did not start"; exit 1; }
 }
 
-# wait_http <url> <pid> <timeout-seconds> <codes...>
-wait_http() {
-  local url=$1 pid=$2 timeout=$3 code
-  shift 3
-  local deadline=$((SECONDS + timeout))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    kill -0 "$pid" 2>/dev/null || return 1
-    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" || true)
-    for want in "$@"; do [ "$code" = "$want" ] && return 0; done
-    sleep 0.2
-  done
-  return 1
-}
-
-# stop <name>: ends one server this script started.
-stop() {
-  local pid=${PID[$1]}
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  unset "URL[$1]"
-}
-
-# start_registry <name> <extra yaml>: docker-registry with fresh storage in $WORK/<name>, its access log on stdout.
-start_registry() {
-  local name=$1 extra=$2 dir="$WORK/$1" port pid
+# start_pullthrough_origin: the origin with fresh storage and metadata, docker.io aliased to the remote.
+start_pullthrough_origin() {
+  local dir="$WORK/origin"
   rm -rf "$dir"; mkdir -p "$dir/storage"
-  for _ in 1 2 3; do
-    port=$(free_port)
-    cat >"$dir/config.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: false
-storage:
-  filesystem:
-    rootdirectory: $dir/storage
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: 127.0.0.1:$port
-  secret: bench-$RANDOM$RANDOM
-$extra
-YAML
-    # shellcheck disable=SC2046 # one "-u NAME" per inherited REGISTRY_ variable
-    env $(env | awk -F= '/^REGISTRY_/ { print "-u " $1 }') docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
-    pid=$!
-    if wait_http "http://127.0.0.1:$port/v2/" "$pid" 30 200; then
-      PIDS+=("$pid"); PID[$name]=$pid; URL[$name]="http://127.0.0.1:$port"
-      log "$name (docker-registry) up at ${URL[$name]}"
-      return 0
-    fi
-    kill -KILL "$pid" 2>/dev/null || true
-    grep -qi 'address already in use' "$dir/registry.log" || break
-  done
-  tail -15 "$dir/registry.log" >&2; log "$name did not start"; exit 1
-}
-
-# start_origin: the origin with fresh storage and metadata, docker.io aliased to the remote.
-start_origin() {
-  local dir="$WORK/origin" port pid
-  rm -rf "$dir"; mkdir -p "$dir/storage"
-  for _ in 1 2 3; do
-    port=$(free_port)
-    cat >"$dir/config.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-http:
-  addr: 127.0.0.1:$port
-storage:
+  start_origin "storage:
   filesystem:
     rootdirectory: $dir/storage
 upstream:
   allowed: [docker.io]
   insecure: [docker.io]
   aliases:
-    docker.io: ${URL[remote]}
-YAML
-    (cd "$dir" && exec env -u ASPNETCORE_URLS -u DOTNET_URLS REGISTRY_CONFIGURATION_PATH="$dir/config.yml" \
-      dotnet "$ORIGIN_DLL" >"$dir/origin.log" 2>&1) &
-    pid=$!
-    if wait_http "http://127.0.0.1:$port/healthz" "$pid" 30 200; then
-      PIDS+=("$pid"); PID[origin]=$pid; URL[origin]="http://127.0.0.1:$port"
-      log "origin up at ${URL[origin]}"
-      for image in big warmup; do
-        (cd "$dir" && dotnet "$ORIGIN_DLL" admin import-image "bench/$image" --from "docker.io/library/$image:latest" --config "$dir/config.yml" >&2)
-      done
-      # A cold pull means a blob the origin does not have, not a process that has never pulled: one small
-      # pull-through first, as docker-registry (compiled ahead of time) needs none.
-      curl -sf -o /dev/null "http://127.0.0.1:$port/v2/bench/warmup/blobs/$WARMUP_DIGEST"
-      return 0
-    fi
-    kill -KILL "$pid" 2>/dev/null || true
-    grep -qi 'address already in use' "$dir/origin.log" || break
+    docker.io: ${URL[remote]}"
+  up origin || exit 1
+  for image in big warmup; do
+    (cd "$dir" && dotnet "$ORIGIN_DLL" admin import-image "bench/$image" --from "docker.io/library/$image:latest" --config "$dir/config.yml" >&2)
   done
-  tail -15 "$dir/origin.log" >&2; log "the origin did not start"; exit 1
+  # A cold pull means a blob the origin does not have, not a process that has never pulled: one small
+  # pull-through first, as docker-registry (compiled ahead of time) needs none.
+  curl -sf -o /dev/null "${URL[origin]}/v2/bench/warmup/blobs/$WARMUP_DIGEST"
 }
 
-# start_edge: an edge in mirror mode with an empty cache, docker.io aliased to the remote. Its origin is never asked.
-start_edge() {
-  local dir="$WORK/edge" port pid
+# start_mirror_edge: an edge in mirror mode with an empty cache, docker.io aliased to the remote. Its origin is never asked.
+start_mirror_edge() {
+  local dir="$WORK/edge"
   rm -rf "$dir"; mkdir -p "$dir/cache"
-  for _ in 1 2 3; do
-    port=$(free_port)
-    cat >"$dir/config.yml" <<YAML
-listen: 127.0.0.1:$port
+  # shellcheck disable=SC2046 # one "-u NAME" per inherited EDGE_ variable
+  launch edge "$dir" "$dir/edge.log" /healthz "$dir/config.yml" "listen: 127.0.0.1:@PORT@
 origin:
   url: http://127.0.0.1:9
 cache:
@@ -175,24 +71,13 @@ upstream:
 mirror:
   enabled: true
 log:
-  level: warning
-YAML
-    # shellcheck disable=SC2046 # one "-u NAME" per inherited EDGE_ variable
-    (cd "$dir" && exec env $(env | awk -F= '/^EDGE_/ { print "-u " $1 }') -u ASPNETCORE_URLS -u DOTNET_URLS \
-      dotnet "$EDGE_DLL" --config "$dir/config.yml" >"$dir/edge.log" 2>&1) &
-    pid=$!
-    if wait_http "http://127.0.0.1:$port/healthz" "$pid" 30 200; then
-      PIDS+=("$pid"); PID[edge]=$pid; URL[edge]="http://127.0.0.1:$port"
-      log "edge up at ${URL[edge]}"
-      # A cold pull means a blob the edge does not have, not a process that has never pulled: one small
-      # fill first, as docker-registry (compiled ahead of time) needs none.
-      curl -sf -o /dev/null "http://127.0.0.1:$port/v2/library/warmup/blobs/$WARMUP_DIGEST?ns=docker.io"
-      return 0
-    fi
-    kill -KILL "$pid" 2>/dev/null || true
-    grep -qi 'address already in use' "$dir/edge.log" || break
-  done
-  tail -15 "$dir/edge.log" >&2; log "the edge did not start"; exit 1
+  level: warning" env $(env | awk -F= '/^EDGE_/ { print "-u " $1 }') -u ASPNETCORE_URLS -u DOTNET_URLS \
+    dotnet "$EDGE_DLL" --config "$dir/config.yml" \
+    || { tail -15 "$dir/edge.log" >&2; log "the edge did not start"; exit 1; }
+  log "edge up at ${URL[edge]}"
+  # A cold pull means a blob the edge does not have, not a process that has never pulled: one small
+  # fill first, as docker-registry (compiled ahead of time) needs none.
+  curl -sf -o /dev/null "${URL[edge]}/v2/library/warmup/blobs/$WARMUP_DIGEST?ns=docker.io"
 }
 
 # push_image <repository> <MiB>: a config and one random layer as <repository>:latest on the remote; sets DIGEST and SIZE.
@@ -236,7 +121,8 @@ check_pull() {
   echo "$seconds"
 }
 
-mibs() { awk -v bytes="$SIZE" -v s="$1" 'BEGIN { printf "%.1f", bytes / 1048576 / s }'; }
+mibs() { mib_per_s "$SIZE" "$1"; }
+# Unlike run.sh's ratio (which this replaces), a plain number: the report's column says what it is a ratio of.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2f", a / b }'; }
 fetches() { awk -v a="$1" -v b="$2" -v size="$SIZE" 'BEGIN { printf "%.2f", (b - a) / size }'; }
 
@@ -265,17 +151,17 @@ measure_concurrent() {
   local name=$1 url=$2 before after start end i failed=0
   sync
   before=$(remote_bytes)
-  start=$(date +%s.%N)
+  start=$(now)
   for i in $(seq 1 "$CONCURRENCY"); do pull "$url" >"$WORK/concurrent-$name-$i" & done
   wait_children
-  end=$(date +%s.%N)
+  end=$(now)
   sleep 2
   after=$(remote_bytes)
   for i in $(seq 1 "$CONCURRENCY"); do
     read -r _ bytes status <"$WORK/concurrent-$name-$i"
     { [ "$status" = 200 ] && [ "$bytes" = "$SIZE" ]; } || failed=$((failed + 1))
   done
-  CONC_SECONDS[$name]=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+  CONC_SECONDS[$name]=$(printf '%.2f' "$(elapsed "$start" "$end")")
   CONC_FETCHES[$name]=$(fetches "$before" "$after")
   CONC_FAILED[$name]=$failed
   log "$name: $CONCURRENCY concurrent cold pulls in ${CONC_SECONDS[$name]} s, remote sent ${CONC_FETCHES[$name]} x the blob, $failed failed"
@@ -301,13 +187,12 @@ else
   TARGET=edge PROJECT=Edge TITLE="Edge mirror mode" COLUMN="edge mirror" REPORT=mirror.md
   target_url() { echo "${URL[edge]}/v2/library/big/blobs/$DIGEST?ns=docker.io"; }
 fi
-start_target() { if [ "$MODE" = origin ]; then start_origin; else start_edge; fi; }
+start_target() { if [ "$MODE" = origin ]; then start_pullthrough_origin; else start_mirror_edge; fi; }
 
-log "building the $TARGET (Release)"
-dotnet build "$ROOT/src/$PROJECT/$PROJECT.csproj" -c Release -nologo -v q -nodeReuse:false >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
+build_project "$PROJECT" || exit 1
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-start_registry remote ""
+start_fresh_registry remote ""
 push_image library/warmup 1
 WARMUP_DIGEST=$DIGEST
 push_image library/big "$BLOB_MIB"
@@ -318,14 +203,14 @@ DIRECT=$(mibs "$(check_pull "$(pull "${URL[remote]}/v2/library/big/blobs/$DIGEST
 log "direct pull from the remote: $DIRECT MiB/s"
 start_target
 measure "$TARGET" "$(target_url)"
-start_registry proxy "$PROXY_YAML"
+start_fresh_registry proxy "$PROXY_YAML"
 warm_proxy
 measure proxy "${URL[proxy]}/v2/library/big/blobs/$DIGEST"
 
 # Fresh, empty servers for the concurrent cold pulls.
-stop "$TARGET"; start_target
+stop_target "$TARGET"; start_target
 measure_concurrent "$TARGET" "$(target_url)"
-stop proxy; start_registry proxy "$PROXY_YAML"; warm_proxy
+stop_target proxy; start_fresh_registry proxy "$PROXY_YAML"; warm_proxy
 measure_concurrent proxy "${URL[proxy]}/v2/library/big/blobs/$DIGEST"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -31,6 +31,7 @@ PIDS=()
 declare -A RESULT=()   # "<metric>|<target>" -> value
 declare -A URL=()      # target -> base URL without trailing slash
 declare -A DOWN=()     # target -> why it is not measured
+declare -A SERVER_PID=()   # target -> pid of a server started by launch
 
 cleanup() {
   # TERM first: an nginx master only takes its workers down when it is asked, not when it is killed.
@@ -52,15 +53,22 @@ up() { [ -n "${URL[$1]:-}" ]; }
 # Infrastructure
 # ---------------------------------------------------------------------------------------------
 
-require_tools() {
-  local missing=()
-  for tool in curl wrk ab openssl docker-registry nginx sha256sum awk split dd; do
+# need_tools <install-hint> <tool>...: exits, naming <install-hint>, unless every tool is on PATH (or in /usr/sbin).
+need_tools() {
+  local hint=$1 missing=() tool
+  shift
+  for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
-    echo "bench: missing ${missing[*]}; install them with: apt-get install -y curl wrk apache2-utils openssl docker-registry nginx" >&2
+    echo "bench: missing ${missing[*]}; install them with: $hint" >&2
     exit 1
   fi
+}
+
+require_tools() {
+  need_tools "apt-get install -y curl wrk apache2-utils openssl docker-registry nginx" \
+    curl wrk ab openssl docker-registry nginx sha256sum awk split dd
 }
 
 # free_port: a port on 127.0.0.1 that nothing answers on.
@@ -99,52 +107,94 @@ stop() {
   wait "$1" 2>/dev/null || true
 }
 
+# forget_pid <pid>: drops a server that was stopped from the cleanup list.
+forget_pid() {
+  local kept=() pid
+  for pid in "${PIDS[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
+  PIDS=("${kept[@]}")
+}
+
+# stop_target <target>: stops one server started by launch and forgets its pid and URL.
+stop_target() {
+  [ -n "${SERVER_PID[$1]:-}" ] || return 0
+  stop "${SERVER_PID[$1]}"
+  forget_pid "${SERVER_PID[$1]}"
+  unset "SERVER_PID[$1]"
+  URL[$1]=""
+}
+
 # address_taken <log>: the server could not bind its port (another process took it since free_port).
 address_taken() { grep -qi 'address already in use' "$1" 2>/dev/null; }
 
-build_origin() {
-  log "building the origin (Release)"
-  dotnet build "$ROOT/src/Origin/Origin.csproj" -c Release -nologo -v q -nodeReuse:false >"$WORK/build.log" 2>&1 \
-    || { tail -20 "$WORK/build.log" >&2; DOWN[origin]="build failed (see above)"; return 0; }
-}
-
-start_origin() {
-  if [ -n "${DOWN[origin]:-}" ]; then return 0; fi
-  if [ ! -f "$ORIGIN_DLL" ]; then DOWN[origin]="$ORIGIN_DLL does not exist"; return 0; fi
-  local dir="$WORK/origin" port pid
-  mkdir -p "$dir/storage"
+# launch <target> <dir> <log> <ready-path> <config-file> <config> <command...>: writes <config>, with @PORT@
+# replaced by a free port, to <config-file>, then runs <command...> in <dir> (output appended to <log>) until
+# GET http://127.0.0.1:<port><ready-path> answers 200, 30 s at most. Retries on another port, three tries in
+# all, while <log> says the port was taken. Up: its pid is in PIDS and SERVER_PID[<target>], URL[<target>] is
+# its base URL. Otherwise it logs why and returns 1.
+launch() {
+  local target=$1 dir=$2 logfile=$3 ready=$4 config=$5 template=$6 port pid attempt
+  shift 6
   for attempt in 1 2 3; do
     port=$(free_port)
-    cat >"$dir/config.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-http:
-  addr: 127.0.0.1:$port
-storage:
-  filesystem:
-    rootdirectory: $dir/storage
-  delete:
-    enabled: true
-YAML
-    (cd "$dir" && exec env -u ASPNETCORE_URLS -u DOTNET_URLS REGISTRY_CONFIGURATION_PATH="$dir/config.yml" \
-      dotnet "$ORIGIN_DLL" >"$dir/origin.log" 2>&1) &
+    printf '%s\n' "${template//@PORT@/$port}" >"$config"
+    (cd "$dir" && exec "$@") >>"$logfile" 2>&1 &
     pid=$!
-    if wait_http "http://127.0.0.1:$port/healthz" "$pid" 30 200; then
+    if wait_http "http://127.0.0.1:$port$ready" "$pid" 30 200; then
       PIDS+=("$pid")
-      URL[origin]="http://127.0.0.1:$port"
-      log "origin up at ${URL[origin]}"
+      SERVER_PID[$target]=$pid
+      URL[$target]="http://127.0.0.1:$port"
       return 0
     fi
     if kill -0 "$pid" 2>/dev/null; then
-      DOWN[origin]="no 200 from GET /healthz on 127.0.0.1:$port within 30 s"
+      log "$target: no 200 from GET $ready on 127.0.0.1:$port within 30 s"
     else
-      DOWN[origin]="it exited before answering GET /healthz on 127.0.0.1:$port"
+      log "$target: exited before answering GET $ready on 127.0.0.1:$port"
     fi
     stop "$pid"
-    address_taken "$dir/origin.log" && [ "$attempt" -lt 3 ] && { log "origin: port $port was taken, retrying"; continue; }
+    address_taken "$logfile" && [ "$attempt" -lt 3 ] && { log "$target: port $port was taken, retrying"; continue; }
     break
   done
+  return 1
+}
+
+# build_project <Project>: a Release build of src/<Project>; on failure shows the end of its log and returns 1.
+build_project() {
+  log "building the $1 (Release)"
+  dotnet build "$ROOT/src/$1/$1.csproj" -c Release -nologo -v q -nodeReuse:false >"$WORK/build-$1.log" 2>&1 \
+    || { tail -20 "$WORK/build-$1.log" >&2; return 1; }
+}
+
+build_origin() {
+  build_project Origin || DOWN[origin]="build failed (see above)"
+}
+
+# start_origin [yaml]: the origin with <yaml> after its version, log and http sections (by default filesystem
+# storage in $WORK/origin/storage, delete enabled), its output appended to $WORK/origin/origin.log. Up: URL[origin]
+# and SERVER_PID[origin]; otherwise DOWN[origin] says why.
+start_origin() {
+  local dir="$WORK/origin" yaml=${1:-}
+  URL[origin]=""
+  if [ -n "${DOWN[origin]:-}" ]; then return 0; fi
+  if [ ! -f "$ORIGIN_DLL" ]; then DOWN[origin]="$ORIGIN_DLL does not exist"; return 0; fi
+  mkdir -p "$dir"
+  if [ -z "$yaml" ]; then
+    mkdir -p "$dir/storage"
+    yaml="storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true"
+  fi
+  if launch origin "$dir" "$dir/origin.log" /healthz "$dir/config.yml" "version: 0.1
+log:
+  level: warn
+http:
+  addr: 127.0.0.1:@PORT@
+$yaml" env -u ASPNETCORE_URLS -u DOTNET_URLS REGISTRY_CONFIGURATION_PATH="$dir/config.yml" dotnet "$ORIGIN_DLL"; then
+    log "origin up at ${URL[origin]} (pid ${SERVER_PID[origin]})"
+    return 0
+  fi
+  DOWN[origin]="it did not answer GET /healthz with 200 (see above)"
   echo "==================================================================" >&2
   echo "bench: THE ORIGIN IS NOT UP: ${DOWN[origin]}. Its log ends:" >&2
   tail -15 "$dir/origin.log" >&2 || true
@@ -152,47 +202,44 @@ YAML
   echo "==================================================================" >&2
 }
 
-# start_registry [name] [access-log-disabled] [extra-yaml]: docker-registry on filesystem storage in
-# $WORK/<name> (default "registry"), reachable as URL[<name>]; bench/edge.sh starts more than one (an
-# upstream with its access log on, a pull-through cache with a "proxy:" section).
+# start_registry [name] [access-log-disabled] [extra-yaml] [storage-yaml]: docker-registry in $WORK/<name> (default
+# "registry"), its output appended to $WORK/<name>/registry.log; storage by default on the filesystem in
+# $WORK/<name>/storage with delete enabled. bench/edge.sh and bench/pullthrough.sh start more than one (an upstream
+# with its access log on, a pull-through cache with a "proxy:" section), bench/s3.sh one on its s3 driver.
+# Up: URL[<name>] and SERVER_PID[<name>]; otherwise DOWN[<name>] says why.
 start_registry() {
-  local name=${1:-registry} accesslog_disabled=${2:-true} extra=${3:-}
-  local dir="$WORK/$name" port pid
-  mkdir -p "$dir/storage"
-  for attempt in 1 2 3; do
-    port=$(free_port)
-    cat >"$dir/config.yml" <<YAML
-version: 0.1
+  local name=${1:-registry} accesslog_disabled=${2:-true} extra=${3:-} storage=${4:-}
+  local dir="$WORK/$name"
+  URL[$name]=""
+  mkdir -p "$dir"
+  if [ -z "$storage" ]; then
+    mkdir -p "$dir/storage"
+    storage="  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true"
+  fi
+  # AWS_CA_BUNDLE (set on some machines) makes the s3 driver's aws-sdk-go session load a CA bundle into the HTTP
+  # client's transport, which fails with the driver's own transport ("LoadCustomCABundleError") and panics at start;
+  # the bench's S3 is s3rver, plain HTTP on 127.0.0.1, so no CA applies.
+  # shellcheck disable=SC2046 # one "-u NAME" per inherited REGISTRY_ variable
+  if launch "$name" "$dir" "$dir/registry.log" /v2/ "$dir/config.yml" "version: 0.1
 log:
   level: warn
   accesslog:
     disabled: $accesslog_disabled
 storage:
-  filesystem:
-    rootdirectory: $dir/storage
-  delete:
-    enabled: true
+$storage
   maintenance:
     uploadpurging:
       enabled: false
 http:
-  addr: 127.0.0.1:$port
+  addr: 127.0.0.1:@PORT@
   secret: bench-$RANDOM$RANDOM
-$extra
-YAML
-    # shellcheck disable=SC2046 # one "-u NAME" per inherited REGISTRY_ variable
-    env $(env | awk -F= '/^REGISTRY_/ { print "-u " $1 }') docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
-    pid=$!
-    if wait_http "http://127.0.0.1:$port/v2/" "$pid" 30 200; then
-      PIDS+=("$pid")
-      URL[$name]="http://127.0.0.1:$port"
-      log "docker-registry ($name) up at ${URL[$name]}"
-      return 0
-    fi
-    stop "$pid"
-    address_taken "$dir/registry.log" && [ "$attempt" -lt 3 ] && { log "docker-registry ($name): port $port was taken, retrying"; continue; }
-    break
-  done
+$extra" env -u AWS_CA_BUNDLE $(env | awk -F= '/^REGISTRY_/ { print "-u " $1 }') docker-registry serve "$dir/config.yml"; then
+    log "docker-registry ($name) up at ${URL[$name]} (pid ${SERVER_PID[$name]})"
+    return 0
+  fi
   DOWN[$name]="docker-registry did not start"
   tail -15 "$dir/registry.log" >&2 || true
 }

@@ -25,7 +25,6 @@ SHIM="$ROOT/tests/Origin.Tests/Storage/S3/s3rver-atomic.js"
 S3RVER_VERSION=3.7.1
 S3_URL=""
 REDIS_ADDR=""
-declare -A SERVER_PID=()   # target -> pid (s3rver, redis, origin, registry)
 declare -A ROOTDIR=([origin]=/origin [registry]=/registry)
 declare -A REDIS_DB=([origin]=0 [registry]=1)
 LOAD=()   # "<phase>: <load averages>"
@@ -33,14 +32,8 @@ LOAD=()   # "<phase>: <load averages>"
 note_load() { LOAD+=("$1: $(cut -d' ' -f1-3 /proc/loadavg)"); }
 
 s3_require_tools() {
-  local missing=()
-  for tool in curl wrk ab docker-registry node redis-server sha256sum awk split dotnet; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    echo "bench: missing ${missing[*]}; install with: apt-get install -y curl wrk apache2-utils docker-registry nodejs npm redis-server (and dotnet)" >&2
-    exit 1
-  fi
+  need_tools "apt-get install -y curl wrk apache2-utils docker-registry nodejs npm redis-server (and dotnet)" \
+    curl wrk ab docker-registry node redis-server sha256sum awk split dotnet
 }
 
 # s3rver_package: the s3rver package directory, as S3rverServer finds it: where the s3rver command on PATH
@@ -55,22 +48,6 @@ s3rver_package() {
     echo "bench: s3rver is not installed (npm install -g s3rver@$S3RVER_VERSION)" >&2
     return 1
   fi
-}
-
-# forget_pid <pid>: drops a server that was stopped from the cleanup list.
-forget_pid() {
-  local kept=() pid
-  for pid in "${PIDS[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
-  PIDS=("${kept[@]}")
-}
-
-# stop_target <target>: stops one server started here and forgets its URL.
-stop_target() {
-  [ -n "${SERVER_PID[$1]:-}" ] || return 0
-  stop "${SERVER_PID[$1]}"
-  forget_pid "${SERVER_PID[$1]}"
-  unset "SERVER_PID[$1]"
-  URL[$1]=""
 }
 
 start_s3rver() {
@@ -144,20 +121,7 @@ redis_yaml() {
 # start_origin_s3 <inmemory|redis>: the origin on s3rver (blobs under /origin in the bucket, served through the
 # origin: redirect disabled), metadata in a SQLite file that survives a restart with the other cache.
 start_origin_s3() {
-  local cache=$1 dir="$WORK/origin" port pid
-  URL[origin]=""
-  if [ -n "${DOWN[origin]:-}" ]; then return 0; fi
-  if [ ! -f "$ORIGIN_DLL" ]; then DOWN[origin]="$ORIGIN_DLL does not exist"; return 0; fi
-  mkdir -p "$dir"
-  for attempt in 1 2 3; do
-    port=$(free_port)
-    cat >"$dir/config.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-http:
-  addr: 127.0.0.1:$port
-storage:
+  start_origin "storage:
   s3:
     accesskey: $S3_KEY
     secretkey: $S3_KEY
@@ -172,32 +136,15 @@ storage:
     enabled: true
   redirect:
     disable: true
-$(cache_yaml origin "$cache")
+$(cache_yaml origin "$1")
   maintenance:
     uploadpurging:
       enabled: false
 metadata:
   sqlite:
-    path: $dir/metadata.db
-$(redis_yaml origin "$cache")
-YAML
-    (cd "$dir" && exec env -u ASPNETCORE_URLS -u DOTNET_URLS REGISTRY_CONFIGURATION_PATH="$dir/config.yml" \
-      dotnet "$ORIGIN_DLL" >>"$dir/origin.log" 2>&1) &
-    pid=$!
-    if wait_http "http://127.0.0.1:$port/healthz" "$pid" 30 200; then
-      PIDS+=("$pid")
-      SERVER_PID[origin]=$pid
-      URL[origin]="http://127.0.0.1:$port"
-      log "origin ($cache cache) up at ${URL[origin]} (pid $pid)"
-      return 0
-    fi
-    stop "$pid"
-    address_taken "$dir/origin.log" && [ "$attempt" -lt 3 ] && { log "origin: port $port was taken, retrying"; continue; }
-    break
-  done
-  DOWN[origin]="the origin ($cache cache) did not answer GET /healthz within 30 s"
-  echo "bench: THE ORIGIN IS NOT UP ($cache cache). Its log ends:" >&2
-  tail -15 "$dir/origin.log" >&2 || true
+    path: $WORK/origin/metadata.db
+$(redis_yaml origin "$1")"
+  up origin || DOWN[origin]="$1 cache: ${DOWN[origin]}"
 }
 
 # start_registry_s3 <inmemory|redis>: docker-registry 2.8 on its s3 driver (s3-aws: regionendpoint implies
@@ -205,19 +152,7 @@ YAML
 # multipartcopythresholdsize at its maximum (5 GiB): the move of a finished upload into place is one CopyObject, as
 # the origin's, instead of UploadPartCopy calls, which s3rver does not implement.
 start_registry_s3() {
-  local cache=$1 dir="$WORK/registry" port pid
-  URL[registry]=""
-  mkdir -p "$dir"
-  for attempt in 1 2 3; do
-    port=$(free_port)
-    cat >"$dir/config.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: true
-storage:
-  s3:
+  start_registry registry true "$(redis_yaml registry "$1")" "  s3:
     accesskey: $S3_KEY
     secretkey: $S3_KEY
     region: us-east-1
@@ -232,34 +167,8 @@ storage:
     enabled: true
   redirect:
     disable: true
-$(cache_yaml registry "$cache")
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: 127.0.0.1:$port
-  secret: bench-$RANDOM$RANDOM
-$(redis_yaml registry "$cache")
-YAML
-    # AWS_CA_BUNDLE (set on some machines) makes aws-sdk-go's session load a CA bundle into the HTTP client's
-    # transport, which fails with the driver's own transport ("LoadCustomCABundleError") and panics at start;
-    # s3rver is plain HTTP on 127.0.0.1, so no CA applies.
-    # shellcheck disable=SC2046 # one "-u NAME" per inherited REGISTRY_ variable
-    env -u AWS_CA_BUNDLE $(env | awk -F= '/^REGISTRY_/ { print "-u " $1 }') docker-registry serve "$dir/config.yml" >>"$dir/registry.log" 2>&1 &
-    pid=$!
-    if wait_http "http://127.0.0.1:$port/v2/" "$pid" 30 200; then
-      PIDS+=("$pid")
-      SERVER_PID[registry]=$pid
-      URL[registry]="http://127.0.0.1:$port"
-      log "docker-registry ($cache cache) up at ${URL[registry]} (pid $pid)"
-      return 0
-    fi
-    stop "$pid"
-    address_taken "$dir/registry.log" && [ "$attempt" -lt 3 ] && { log "docker-registry: port $port was taken, retrying"; continue; }
-    break
-  done
-  DOWN[registry]="docker-registry ($cache cache) did not start"
-  tail -15 "$dir/registry.log" >&2 || true
+$(cache_yaml registry "$1")"
+  up registry || DOWN[registry]="$1 cache: ${DOWN[registry]}"
 }
 
 # cpu_seconds <pid>: user + system CPU time the process has used, in seconds.

@@ -14,10 +14,10 @@ public sealed class PlainRegistryFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        registry = await DockerRegistryProcess.StartAsync(_ => string.Empty, tls: null);
+        registry = await DockerRegistryProcess.StartAsync(options: null, CancellationToken.None);
         using var http = new HttpClient();
-        App = await RegistrySeeder.PushImageAsync(http, registry.BaseUri, "edge/app", "v1", 2 * 1024 * 1024 + 17);
-        Busybox = await RegistrySeeder.PushImageAsync(http, registry.BaseUri, "library/busybox", "latest", 4096);
+        App = await RegistrySeeder.PushImageAsync(http, registry.BaseAddress, "edge/app", "v1", 2 * 1024 * 1024 + 17);
+        Busybox = await RegistrySeeder.PushImageAsync(http, registry.BaseAddress, "library/busybox", "latest", 4096);
     }
 
     public async Task DisposeAsync()

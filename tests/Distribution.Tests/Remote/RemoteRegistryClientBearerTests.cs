@@ -11,14 +11,14 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly Reference V1 = new("v1", null);
 
-    private RemoteRegistryOptions Options => new() { InsecureRegistries = [fixture.Registry.Registry] };
+    private RemoteRegistryOptions Options => new() { InsecureRegistries = [fixture.Registry.Host] };
 
     [Fact]
     public async Task GetManifestAsync_AnonymousBearerChallenge_FetchesOneTokenAndReusesIt()
     {
         const string scope = "repository:open/app:pull";
         var before = fixture.Tokens.Fetches(scope);
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, Options);
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, Options);
 
         var manifest = await client.GetManifestAsync("open/app", V1, null, Ct);
         var info = await client.HeadManifestAsync("open/app", V1, null, Ct);
@@ -37,7 +37,7 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
     {
         const string scope = "repository:open/app:pull";
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, Options, timeProvider: clock);
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, Options, timeProvider: clock);
         await client.HeadManifestAsync("open/app", V1, null, Ct);
         var afterFirst = fixture.Tokens.Fetches(scope);
 
@@ -54,7 +54,7 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
     [Fact]
     public async Task GetManifestAsync_EachRepository_GetsATokenForItsOwnScope()
     {
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, Options, fixture.Tokens.Credential);
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, Options, fixture.Tokens.Credential);
         var openBefore = fixture.Tokens.Fetches("repository:open/app:pull");
         var privateBefore = fixture.Tokens.Fetches("repository:private/app:pull");
 
@@ -72,7 +72,7 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
         fixture.Tokens.UseAccessTokenField = true;
         try
         {
-            using var client = new RemoteRegistryClient(fixture.Registry.Registry, Options, fixture.Tokens.Credential);
+            using var client = new RemoteRegistryClient(fixture.Registry.Host, Options, fixture.Tokens.Credential);
 
             var manifest = await client.GetManifestAsync("private/app", V1, null, Ct);
             await using var blob = await client.OpenBlobAsync("private/app", fixture.Private.LayerDigest, null, Ct);
@@ -92,7 +92,7 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
     [Fact]
     public async Task GetManifestAsync_PrivateRepositoryWithoutCredentials_ThrowsUnauthorized()
     {
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, Options);
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, Options);
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync("private/app", V1, null, Ct));
 
@@ -102,7 +102,7 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
     [Fact]
     public async Task GetManifestAsync_WrongCredentialsForTokenServer_ThrowsUnauthorized()
     {
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, Options, fixture.Tokens.Credential with { Password = "wrong" });
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, Options, fixture.Tokens.Credential with { Password = "wrong" });
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync("open/app", V1, null, Ct));
 
@@ -118,7 +118,7 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
         try
         {
             var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-            using var client = new RemoteRegistryClient(fixture.Registry.Registry, Options, timeProvider: clock);
+            using var client = new RemoteRegistryClient(fixture.Registry.Host, Options, timeProvider: clock);
             await client.HeadManifestAsync("open/app", V1, null, Ct);
             var afterFirst = fixture.Tokens.Fetches(scope);
 
@@ -142,8 +142,8 @@ public sealed class RemoteRegistryClientBearerTests(TokenRegistryFixture fixture
     {
         var options = new RemoteRegistryOptions
         {
-            Aliases = new Dictionary<string, string> { ["registry.example.test"] = fixture.Registry.BaseUri.ToString() },
-            InsecureRegistries = [fixture.Registry.Registry],
+            Aliases = new Dictionary<string, string> { ["registry.example.test"] = fixture.Registry.BaseAddress.ToString() },
+            InsecureRegistries = [fixture.Registry.Host],
         };
         using var client = new RemoteRegistryClient("registry.example.test", options, fixture.Tokens.Credential);
 

@@ -14,7 +14,7 @@ public sealed class RemoteRegistryClientFaultTests(PlainRegistryFixture fixture)
 
     private FaultProxy proxy = null!;
 
-    public async Task InitializeAsync() => proxy = await FaultProxy.StartAsync(fixture.Registry.BaseUri);
+    public async Task InitializeAsync() => proxy = await FaultProxy.StartAsync(fixture.Registry.BaseAddress);
 
     public async Task DisposeAsync() => await proxy.DisposeAsync();
 
@@ -116,7 +116,7 @@ public sealed class RemoteRegistryClientFaultTests(PlainRegistryFixture fixture)
     [Fact]
     public async Task GetManifestAsync_RemoteDown_ThrowsUnavailableAndOpensTheCircuit()
     {
-        var closedPort = TestPorts.Free();
+        var closedPort = FreePort.Next();
         var registry = $"127.0.0.1:{closedPort}";
         var options = FastRetries with
         {

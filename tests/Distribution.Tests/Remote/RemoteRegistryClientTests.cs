@@ -13,7 +13,7 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     private RemoteRegistryClient NewClient(RemoteRegistryOptions? options = null) =>
-        new(fixture.Registry.Registry, (options ?? new RemoteRegistryOptions()) with { InsecureRegistries = [fixture.Registry.Registry] });
+        new(fixture.Registry.Host, (options ?? new RemoteRegistryOptions()) with { InsecureRegistries = [fixture.Registry.Host] });
 
     [Fact]
     public async Task GetManifestAsync_ByTag_ReturnsExactPayloadMediaTypeAndDigest()
@@ -46,7 +46,7 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync("edge/app", Tag("nope"), null, Ct));
 
         Assert.Equal(ErrorCode.ManifestUnknown, error.Error);
-        Assert.Contains(fixture.Registry.Registry, error.Message);
+        Assert.Contains(fixture.Registry.Host, error.Message);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
 
         await client.HeadManifestAsync("edge/app", Tag("v1"), null, Ct);
 
-        Assert.Equal(new Uri($"http://{fixture.Registry.Registry}/"), client.Endpoint);
+        Assert.Equal(new Uri($"http://{fixture.Registry.Host}/"), client.Endpoint);
     }
 
     [Fact]
@@ -170,8 +170,8 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
     {
         var options = new RemoteRegistryOptions
         {
-            Aliases = new Dictionary<string, string> { ["docker.io"] = fixture.Registry.BaseUri.ToString() },
-            InsecureRegistries = [fixture.Registry.Registry],
+            Aliases = new Dictionary<string, string> { ["docker.io"] = fixture.Registry.BaseAddress.ToString() },
+            InsecureRegistries = [fixture.Registry.Host],
         };
         using var client = new RemoteRegistryClient("index.docker.io", options);
 
@@ -186,7 +186,7 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
     {
         var options = new RemoteRegistryOptions
         {
-            Aliases = new Dictionary<string, string> { ["docker.io"] = fixture.Registry.BaseUri.ToString() },
+            Aliases = new Dictionary<string, string> { ["docker.io"] = fixture.Registry.BaseAddress.ToString() },
         };
 
         var error = Assert.Throws<ArgumentException>(() => new RemoteRegistryClient("docker.io", options));
@@ -198,12 +198,12 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
     [Fact]
     public void Constructor_RegistryOffTheAllowlist_ThrowsDeniedNamingIt()
     {
-        var options = new RemoteRegistryOptions { AllowedRegistries = ["registry.access.redhat.com"], InsecureRegistries = [fixture.Registry.Registry] };
+        var options = new RemoteRegistryOptions { AllowedRegistries = ["registry.access.redhat.com"], InsecureRegistries = [fixture.Registry.Host] };
 
-        var error = Assert.Throws<RegistryException>(() => new RemoteRegistryClient(fixture.Registry.Registry, options));
+        var error = Assert.Throws<RegistryException>(() => new RemoteRegistryClient(fixture.Registry.Host, options));
 
         Assert.Equal(ErrorCode.Denied, error.Error);
-        Assert.Contains(fixture.Registry.Registry, error.Message);
+        Assert.Contains(fixture.Registry.Host, error.Message);
     }
 
     [Fact]
@@ -212,8 +212,8 @@ public sealed class RemoteRegistryClientTests(PlainRegistryFixture fixture) : IC
         var options = new RemoteRegistryOptions { AllowedRegistries = ["127.0.0.1"], InsecureRegistries = ["127.0.0.0/8"] };
         using var factory = new RemoteRegistryClientFactory(options);
 
-        var client = factory.GetClient(fixture.Registry.Registry);
-        var again = factory.GetClient(ImageReference.Parse($"{fixture.Registry.Registry}/edge/app:v1"));
+        var client = factory.GetClient(fixture.Registry.Host);
+        var again = factory.GetClient(ImageReference.Parse($"{fixture.Registry.Host}/edge/app:v1"));
         var manifest = await client.GetManifestAsync("edge/app", Tag("v1"), null, Ct);
 
         Assert.Same(client, again);

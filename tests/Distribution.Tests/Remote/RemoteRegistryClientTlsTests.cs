@@ -14,7 +14,7 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     [Fact]
     public async Task GetManifestAsync_CaDirectoryAndCredentials_AnswersBasicChallenge()
     {
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory }, fixture.Credential);
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory }, fixture.Credential);
 
         var manifest = await client.GetManifestAsync(fixture.App.Repository, Tag, null, Ct);
 
@@ -26,7 +26,7 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     [Fact]
     public async Task OpenBlobAsync_OverVerifiedTls_StreamsTheBlob()
     {
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory }, fixture.Credential);
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory }, fixture.Credential);
 
         await using var blob = await client.OpenBlobAsync(fixture.App.Repository, fixture.App.LayerDigest, null, Ct);
         var copy = new MemoryStream();
@@ -40,9 +40,9 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     public async Task GetManifestAsync_CaInPerRegistrySubdirectory_IsTrusted()
     {
         var certsD = Path.Combine(fixture.ScratchDirectory, "certs.d-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(certsD, fixture.Registry.Registry));
-        fixture.Certificates.WriteCa(Path.Combine(certsD, fixture.Registry.Registry, "ca.crt"));
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, new RemoteRegistryOptions { CaDirectory = certsD }, fixture.Credential);
+        Directory.CreateDirectory(Path.Combine(certsD, fixture.Registry.Host));
+        fixture.Authority.WriteCertificate(Path.Combine(certsD, fixture.Registry.Host, "ca.crt"));
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, new RemoteRegistryOptions { CaDirectory = certsD }, fixture.Credential);
 
         var info = await client.HeadManifestAsync(fixture.App.Repository, Tag, null, Ct);
 
@@ -54,11 +54,11 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     {
         var config = Path.Combine(fixture.ScratchDirectory, $"config-{Guid.NewGuid():N}.json");
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{fixture.Credential.Username}:{fixture.Credential.Password}"));
-        File.WriteAllText(config, "{\"auths\":{\"https://" + fixture.Registry.Registry + "/v2/\":{\"auth\":\"" + auth + "\"}}}");
+        File.WriteAllText(config, "{\"auths\":{\"https://" + fixture.Registry.Host + "/v2/\":{\"auth\":\"" + auth + "\"}}}");
         var options = new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory, CredentialsFile = config };
         using var factory = new RemoteRegistryClientFactory(options);
 
-        var manifest = await factory.GetClient(fixture.Registry.Registry).GetManifestAsync(fixture.App.Repository, Tag, null, Ct);
+        var manifest = await factory.GetClient(fixture.Registry.Host).GetManifestAsync(fixture.App.Repository, Tag, null, Ct);
 
         Assert.Equal(fixture.App.ManifestDigest, manifest.Digest);
     }
@@ -67,7 +67,7 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     public async Task GetManifestAsync_WrongPassword_ThrowsUnauthorized()
     {
         using var client = new RemoteRegistryClient(
-            fixture.Registry.Registry,
+            fixture.Registry.Host,
             new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory },
             fixture.Credential with { Password = "wrong" });
 
@@ -79,7 +79,7 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     [Fact]
     public async Task GetManifestAsync_NoCredentials_ThrowsUnauthorized()
     {
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory });
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, new RemoteRegistryOptions { CaDirectory = fixture.CaDirectory });
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(fixture.App.Repository, Tag, null, Ct));
 
@@ -90,7 +90,7 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     [Fact]
     public async Task GetManifestAsync_UntrustedCertificateOfSecureRegistry_IsRefused()
     {
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, new RemoteRegistryOptions(), fixture.Credential);
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, new RemoteRegistryOptions(), fixture.Credential);
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(fixture.App.Repository, Tag, null, Ct));
 
@@ -102,11 +102,11 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     [Fact]
     public async Task GetManifestAsync_CertificateFromAnotherCa_IsRefused()
     {
-        using var other = TestCertificates.Create("Some Other CA");
+        using var other = TestCertificateAuthority.Create("Some Other CA");
         var directory = Path.Combine(fixture.ScratchDirectory, "other-ca-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        other.WriteCa(Path.Combine(directory, "other.pem"));
-        using var client = new RemoteRegistryClient(fixture.Registry.Registry, new RemoteRegistryOptions { CaDirectory = directory }, fixture.Credential);
+        other.WriteCertificate(Path.Combine(directory, "other.pem"));
+        using var client = new RemoteRegistryClient(fixture.Registry.Host, new RemoteRegistryOptions { CaDirectory = directory }, fixture.Credential);
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.HeadManifestAsync(fixture.App.Repository, Tag, null, Ct));
 
@@ -117,8 +117,8 @@ public sealed class RemoteRegistryClientTlsTests(TlsRegistryFixture fixture) : I
     public async Task GetManifestAsync_UntrustedCertificateOfInsecureRegistry_UsesTlsWithoutVerification()
     {
         using var client = new RemoteRegistryClient(
-            fixture.Registry.Registry,
-            new RemoteRegistryOptions { InsecureRegistries = [fixture.Registry.Registry] },
+            fixture.Registry.Host,
+            new RemoteRegistryOptions { InsecureRegistries = [fixture.Registry.Host] },
             fixture.Credential);
 
         var manifest = await client.GetManifestAsync(fixture.App.Repository, Tag, null, Ct);

@@ -10,12 +10,13 @@ namespace EdgeRegistry.Distribution.Tests.Remote;
 /// </summary>
 public sealed class TlsRegistryFixture : IAsyncLifetime
 {
-    private readonly TempDirectory files = new();
+    private readonly TempDirectory files = new("edgeregistry-remote-");
     private DockerRegistryProcess? registry;
 
     internal DockerRegistryProcess Registry => registry!;
 
-    internal TestCertificates Certificates { get; } = TestCertificates.Create();
+    /// <summary>The CA that issued the registry's server certificate.</summary>
+    internal TestCertificateAuthority Authority => Registry.CertificateAuthority!;
 
     internal RegistryCredential Credential { get; } = new("edge-user", "pa55-" + Guid.NewGuid().ToString("N")[..10]);
 
@@ -28,32 +29,21 @@ public sealed class TlsRegistryFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        registry = await DockerRegistryProcess.StartAsync(
+            new DockerRegistryOptions
+            {
+                Tls = true,
+                Users = new Dictionary<string, string> { [Credential.Username] = Credential.Password },
+            },
+            CancellationToken.None);
+
         Directory.CreateDirectory(CaDirectory);
-        Certificates.WriteCa(Path.Combine(CaDirectory, "ca.crt"));
+        Authority.WriteCertificate(Path.Combine(CaDirectory, "ca.crt"));
         File.WriteAllText(Path.Combine(CaDirectory, "README"), "not a certificate");
 
-        registry = await DockerRegistryProcess.StartAsync(
-            directory =>
-            {
-                var htpasswd = directory.Combine("htpasswd");
-                File.WriteAllText(htpasswd, $"{Credential.Username}:{BCrypt.Net.BCrypt.HashPassword(Credential.Password, workFactor: 6)}\n");
-                return $"""
-                    auth:
-                      htpasswd:
-                        realm: edge-test-realm
-                        path: {htpasswd}
-
-                    """;
-            },
-            Certificates);
-
-        using var handler = new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == Certificates.Server.GetCertHashString() },
-        };
-        using var http = new HttpClient(handler);
+        using var http = new HttpClient(Authority.CreateTrustingHandler());
         var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Credential.Username}:{Credential.Password}")));
-        App = await RegistrySeeder.PushImageAsync(http, registry.BaseUri, "team/tls-app", "1.0", 300_000, basic);
+        App = await RegistrySeeder.PushImageAsync(http, registry.BaseAddress, "team/tls-app", "1.0", 300_000, basic);
     }
 
     public async Task DisposeAsync()
@@ -63,7 +53,6 @@ public sealed class TlsRegistryFixture : IAsyncLifetime
             await registry.DisposeAsync();
         }
 
-        Certificates.Dispose();
         files.Dispose();
     }
 }

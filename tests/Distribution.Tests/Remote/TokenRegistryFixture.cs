@@ -20,12 +20,12 @@ public sealed class TokenRegistryFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         tokens = await TokenServer.StartAsync();
-        registry = await DockerRegistryProcess.StartAsync(tokens.AuthYaml, tls: null);
+        registry = await DockerRegistryProcess.StartAsync(new DockerRegistryOptions { ExtraYaml = tokens.AuthYaml() }, CancellationToken.None);
         using var http = new HttpClient();
         Public = await RegistrySeeder.PushImageAsync(
-            http, registry.BaseUri, "open/app", "v1", 100_000, tokens.Authorize("repository:open/app:pull,push"));
+            http, registry.BaseAddress, "open/app", "v1", 100_000, tokens.Authorize("repository:open/app:pull,push"));
         Private = await RegistrySeeder.PushImageAsync(
-            http, registry.BaseUri, "private/app", "v1", 100_000, tokens.Authorize("repository:private/app:pull,push"));
+            http, registry.BaseAddress, "private/app", "v1", 100_000, tokens.Authorize("repository:private/app:pull,push"));
     }
 
     public async Task DisposeAsync()

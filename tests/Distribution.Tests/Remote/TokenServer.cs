@@ -26,6 +26,7 @@ internal sealed class TokenServer : IAsyncDisposable
     private readonly X509Certificate2 certificate;
     private readonly ConcurrentDictionary<string, int> fetches = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string?> users = new();
+    private readonly TempDirectory files = new("edgeregistry-token-");
     private KestrelPeer? peer;
 
     private TokenServer()
@@ -58,10 +59,10 @@ internal sealed class TokenServer : IAsyncDisposable
     /// <summary>How many tokens were issued for exactly this scope string.</summary>
     public int Fetches(string scope) => fetches.GetValueOrDefault(scope);
 
-    /// <summary>The registry's <c>auth:</c> section, writing the root certificate bundle into <paramref name="directory"/>.</summary>
-    public string AuthYaml(TempDirectory directory)
+    /// <summary>The registry's <c>auth:</c> section, writing the root certificate bundle into a directory of this server's.</summary>
+    public string AuthYaml()
     {
-        var bundle = directory.Combine("token-signer.crt");
+        var bundle = files.Combine("token-signer.crt");
         File.WriteAllText(bundle, certificate.ExportCertificatePem());
         return $"""
             auth:
@@ -86,6 +87,7 @@ internal sealed class TokenServer : IAsyncDisposable
 
         certificate.Dispose();
         key.Dispose();
+        files.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)

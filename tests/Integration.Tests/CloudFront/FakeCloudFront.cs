@@ -3,13 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeRegistry.Integration.Tests.CloudFront;
 
@@ -21,14 +15,14 @@ namespace EdgeRegistry.Integration.Tests.CloudFront;
 /// </summary>
 internal sealed class FakeCloudFront : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly KestrelPeer peer;
     private readonly AmazonS3Client s3;
     private int served;
     private int refused;
 
-    private FakeCloudFront(WebApplication app, AmazonS3Client s3, Uri baseUrl)
+    private FakeCloudFront(KestrelPeer peer, AmazonS3Client s3, Uri baseUrl)
     {
-        this.app = app;
+        this.peer = peer;
         this.s3 = s3;
         BaseUrl = baseUrl;
     }
@@ -46,25 +40,18 @@ internal sealed class FakeCloudFront : IAsyncDisposable
     public static async Task<FakeCloudFront> StartAsync(
         Uri s3Endpoint, string accessKey, string secretKey, string bucket, string keyPairId, RSA publicKey)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         var s3 = new AmazonS3Client(
             new Amazon.Runtime.BasicAWSCredentials(accessKey, secretKey),
             new AmazonS3Config { ServiceURL = s3Endpoint.ToString(), AuthenticationRegion = "us-east-1", ForcePathStyle = true });
         FakeCloudFront? distribution = null;
-        app.Run(context => distribution!.HandleAsync(context, bucket, keyPairId, publicKey));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        distribution = new FakeCloudFront(app, s3, new Uri(address.TrimEnd('/') + "/"));
+        var peer = await KestrelPeer.StartAsync(context => distribution!.HandleAsync(context, bucket, keyPairId, publicKey));
+        distribution = new FakeCloudFront(peer, s3, peer.BaseUri);
         return distribution;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await peer.DisposeAsync();
         s3.Dispose();
     }
 

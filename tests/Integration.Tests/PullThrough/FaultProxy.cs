@@ -1,11 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeRegistry.Integration.Tests.PullThrough;
 
@@ -23,7 +17,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private readonly Uri _upstream;
     private readonly HttpClient _forwarder = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-    private WebApplication? _app;
+    private KestrelPeer? _peer;
     private int _failNextBlobGets;
 
     private FaultProxy(Uri upstream) => _upstream = upstream;
@@ -40,15 +34,8 @@ public sealed class FaultProxy : IAsyncDisposable
     public static async Task<FaultProxy> StartAsync(Uri upstream)
     {
         var proxy = new FaultProxy(upstream);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        proxy._app = app;
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        proxy.Host = $"127.0.0.1:{address.Port}";
+        proxy._peer = await KestrelPeer.StartAsync(proxy.HandleAsync);
+        proxy.Host = $"127.0.0.1:{proxy._peer.BaseUri.Port}";
         return proxy;
     }
 
@@ -57,10 +44,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_peer is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _peer.DisposeAsync();
         }
 
         _forwarder.Dispose();

@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>How <see cref="DockerRegistryProcess"/> configures Debian's docker-registry.</summary>
 public sealed record DockerRegistryOptions
@@ -11,7 +11,7 @@ public sealed record DockerRegistryOptions
 
     /// <summary>
     /// Extra top-level YAML sections appended to the generated config.yml (for sections it does not
-    /// already write: not version, log, storage, http or auth).
+    /// already write: not version, log, storage or http, and auth only when <see cref="Users"/> is empty).
     /// </summary>
     public string? ExtraYaml { get; init; }
 

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>What <see cref="ServerProcess"/> starts and how it knows the server is ready.</summary>
 public sealed record ServerProcessOptions

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>
 /// Debian's docker-registry (CNCF distribution 2.8) as a real peer: <c>docker-registry serve config.yml</c>

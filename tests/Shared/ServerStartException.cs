@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>A server process exited or did not become ready; the message carries its captured output.</summary>
 public sealed class ServerStartException(string message, string output, bool addressInUse)

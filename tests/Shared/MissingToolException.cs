@@ -1,6 +1,6 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
-/// <summary>A binary the integration tests need is not installed on this machine.</summary>
+/// <summary>A binary whole-process tests need is not installed on this machine.</summary>
 public sealed class MissingToolException(string tool)
     : Exception($"'{tool}' is not installed or not on PATH. Run scripts/test.sh once (as root) to install the test prerequisites, then run the tests again.")
 {

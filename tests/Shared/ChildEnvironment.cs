@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>Builds the environment changes for a registry child process.</summary>
 public static class ChildEnvironment

@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>
 /// How a client reaches one registry: whether TLS is required and verified, which CA directory to trust

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>A thread-safe, append-only buffer of a child process's stdout and stderr lines.</summary>
 public sealed class CapturedOutput

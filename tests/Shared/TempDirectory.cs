@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>
 /// A fresh directory under <see cref="Path.GetTempPath"/>, deleted with everything in it on dispose.

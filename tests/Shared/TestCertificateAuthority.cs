@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>
 /// A throw-away certificate authority made at test time, which issues server certificates for
@@ -80,11 +80,14 @@ public sealed class TestCertificateAuthority : IDisposable
             File.WriteAllText(files.KeyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
         }
 
-        File.WriteAllText(files.CaCertificatePath, Certificate.ExportCertificatePem() + "\n");
+        WriteCertificate(files.CaCertificatePath);
         Directory.CreateDirectory(files.ClientCertDirectory);
         File.Copy(files.CaCertificatePath, Path.Combine(files.ClientCertDirectory, "ca.crt"));
         return files;
     }
+
+    /// <summary>Writes the CA certificate (without its key) as PEM to <paramref name="path"/>.</summary>
+    public void WriteCertificate(string path) => File.WriteAllText(path, Certificate.ExportCertificatePem() + "\n");
 
     /// <summary>
     /// A handler that accepts exactly the server certificates this CA issued for the requested host

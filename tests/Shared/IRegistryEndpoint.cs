@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>What a test needs of any running registry (ours or a peer) to push to and pull from it.</summary>
 public interface IRegistryEndpoint

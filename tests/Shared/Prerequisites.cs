@@ -1,7 +1,7 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>
-/// Locates the external binaries the integration tests drive. A missing binary fails the test with a
+/// Locates the external binaries whole-process tests drive. A missing binary fails the test with a
 /// message that says how to install it; tests never skip because a peer is absent.
 /// </summary>
 public static class Prerequisites

@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>
 /// PEM files of a test server certificate: the leaf, its PKCS#8 key, the issuing CA, and a directory

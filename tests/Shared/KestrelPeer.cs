@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeRegistry.Distribution.Tests.Remote;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>A small real HTTP server (Kestrel) on 127.0.0.1 with a port picked by the OS, running one request handler.</summary>
-internal sealed class KestrelPeer : IAsyncDisposable
+public sealed class KestrelPeer : IAsyncDisposable
 {
     private readonly WebApplication app;
 
@@ -20,6 +20,7 @@ internal sealed class KestrelPeer : IAsyncDisposable
         BaseUri = baseUri;
     }
 
+    /// <summary><c>http://127.0.0.1:port/</c>.</summary>
     public Uri BaseUri { get; }
 
     public static async Task<KestrelPeer> StartAsync(RequestDelegate handler)

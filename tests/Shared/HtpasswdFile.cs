@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>Writes htpasswd files with bcrypt hashes, the only scheme docker-registry and the origin accept.</summary>
 public static class HtpasswdFile
