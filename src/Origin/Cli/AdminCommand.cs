@@ -4,7 +4,7 @@ using EdgeRegistry.Distribution.Remote;
 using EdgeRegistry.Origin.Access;
 using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.ImageStreams;
-using EdgeRegistry.Origin.Metadata.Sqlite;
+using EdgeRegistry.Origin.Metadata;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeRegistry.Origin.Cli;
@@ -54,7 +54,7 @@ internal sealed partial class AdminCommand
         """;
 
     private readonly OriginOptions _options;
-    private readonly SqliteMetadataStore _store;
+    private readonly IAccessStore _store;
     private readonly UserDirectory _users;
     private readonly AccessTokenService _tokens;
     private readonly ImageStreamService _streams;
@@ -64,7 +64,7 @@ internal sealed partial class AdminCommand
     private readonly TextWriter _output;
     private readonly TextWriter _error;
 
-    private AdminCommand(OriginOptions options, SqliteMetadataStore store, RemoteRegistryClientFactory remotes, TimeProvider time, TextReader input, TextWriter output, TextWriter error)
+    private AdminCommand(OriginOptions options, IMetadataStore metadata, IAccessStore store, RemoteRegistryClientFactory remotes, TimeProvider time, TextReader input, TextWriter output, TextWriter error)
     {
         _options = options;
         _store = store;
@@ -75,8 +75,8 @@ internal sealed partial class AdminCommand
         var htpasswd = options.Auth?.OpenShift.Htpasswd is { } file ? new HtpasswdUsers(file.Path, NullLogger<HtpasswdUsers>.Instance) : null;
         _users = new UserDirectory(store, htpasswd);
         _tokens = new AccessTokenService(store, time);
-        _streams = new ImageStreamService(store, RegistryHost.From(options.Http), NullLogger<ImageStreamService>.Instance);
-        _importer = new ImageImporter(store, remotes, NullLogger<ImageImporter>.Instance);
+        _streams = new ImageStreamService(metadata, RegistryHost.From(options.Http), NullLogger<ImageStreamService>.Instance);
+        _importer = new ImageImporter(metadata, remotes, NullLogger<ImageImporter>.Instance);
     }
 
     /// <summary>Runs one command line (the words after <c>admin</c>) and returns the process exit code.</summary>
@@ -111,10 +111,7 @@ internal sealed partial class AdminCommand
         try
         {
             options = OriginConfigurationLoader.Load(parsed.Option("config"), environment);
-            if (options.Metadata.Driver != MetadataDriverKind.Sqlite)
-            {
-                throw new ConfigurationException(["metadata.driver: only sqlite is available in this build"]);
-            }
+            MetadataStores.Validate(options.Metadata);
         }
         catch (ConfigurationException exception)
         {
@@ -126,11 +123,13 @@ internal sealed partial class AdminCommand
             return 2;
         }
 
-        using var store = new SqliteMetadataStore(Path.GetFullPath(options.Metadata.SqlitePath), time);
+        // The same database as the server's: SQLite's file, or PostgreSQL shared with every replica.
+        var store = MetadataStores.Open(options.Metadata, time);
+        using var owner = (IDisposable)store;
         await store.InitializeAsync(cancellationToken);
         // The command line imports from its own process, with the server's upstream settings (allowlist included).
         using var remotes = new RemoteRegistryClientFactory(options.Upstream.Remote, time);
-        var command = new AdminCommand(options, store, remotes, time, input, output, error);
+        var command = new AdminCommand(options, store, (IAccessStore)store, remotes, time, input, output, error);
         try
         {
             await command.ExecuteAsync(parsed, cancellationToken);
