@@ -124,12 +124,11 @@ internal sealed partial class AdminCommand
         }
 
         // The same database as the server's: SQLite's file, or PostgreSQL shared with every replica.
-        var store = MetadataStores.Open(options.Metadata, time);
-        using var owner = (IDisposable)store;
+        using var store = MetadataStores.Open(options.Metadata, time);
         await store.InitializeAsync(cancellationToken);
         // The command line imports from its own process, with the server's upstream settings (allowlist included).
         using var remotes = new RemoteRegistryClientFactory(options.Upstream.Remote, time);
-        var command = new AdminCommand(options, store, (IAccessStore)store, remotes, time, input, output, error);
+        var command = new AdminCommand(options, store, store, remotes, time, input, output, error);
         try
         {
             await command.ExecuteAsync(parsed, cancellationToken);

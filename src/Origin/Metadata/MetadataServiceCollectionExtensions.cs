@@ -12,8 +12,9 @@ internal static class MetadataServiceCollectionExtensions
         MetadataStores.Validate(options);
 
         services.TryAddSingleton(sp => MetadataStores.Open(options, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IMetadataStore>(sp => sp.GetRequiredService<IMetadataDatabase>());
         // The access model lives in the same database: one provider, one initialization.
-        services.TryAddSingleton(sp => (IAccessStore)sp.GetRequiredService<IMetadataStore>());
+        services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<IMetadataDatabase>());
         services.AddHostedService<MetadataInitializer>();
         return services;
     }

@@ -7,8 +7,7 @@ namespace EdgeRegistry.Origin.Metadata;
 
 /// <summary>
 /// Opens the store the <c>metadata</c> section names, for the server (<see cref="MetadataServiceCollectionExtensions"/>)
-/// and for the admin command line alike. Every store implements both <see cref="IMetadataStore"/> and
-/// <see cref="IAccessStore"/> on one database, and is disposable.
+/// and for the admin command line alike.
 /// </summary>
 internal static class MetadataStores
 {
@@ -16,7 +15,7 @@ internal static class MetadataStores
     /// A new, not yet initialised store (<see cref="IMetadataStore.InitializeAsync"/>). Throws
     /// <see cref="ConfigurationException"/> naming the key when the settings cannot work.
     /// </summary>
-    public static IMetadataStore Open(MetadataOptions options, TimeProvider timeProvider) =>
+    public static IMetadataDatabase Open(MetadataOptions options, TimeProvider timeProvider) =>
         options.Driver == MetadataDriverKind.Postgres
             ? new PostgresMetadataStore(PostgresConnectionString(options), timeProvider)
             : new SqliteMetadataStore(Path.GetFullPath(options.SqlitePath), timeProvider);

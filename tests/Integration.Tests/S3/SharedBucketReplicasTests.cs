@@ -17,12 +17,11 @@ public sealed class SharedBucketReplicasTests : IAsyncLifetime
     private readonly CancellationTokenSource timeout = new(TimeSpan.FromMinutes(4));
     private S3rverServer? s3rver;
     private RedisServer? redis;
-    private OriginProcess? first;
-    private OriginProcess? second;
+    private OriginReplicas? replicas;
 
-    private OriginProcess First => first!;
+    private OriginProcess First => replicas!.First;
 
-    private OriginProcess Second => second!;
+    private OriginProcess Second => replicas!.Second;
 
     public async Task InitializeAsync()
     {
@@ -39,13 +38,12 @@ public sealed class SharedBucketReplicasTests : IAsyncLifetime
                     path: '{shared.Combine("metadata.db")}'
                 """,
         };
-        first = await OriginProcess.StartAsync(options, timeout.Token);
-        second = await OriginProcess.StartAsync(options, timeout.Token);
+        replicas = await OriginReplicas.StartAsync(options, timeout.Token);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var disposable in new IAsyncDisposable?[] { first, second, redis, s3rver })
+        foreach (var disposable in new IAsyncDisposable?[] { replicas, redis, s3rver })
         {
             if (disposable is not null)
             {

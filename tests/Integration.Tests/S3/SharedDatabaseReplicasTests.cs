@@ -17,12 +17,11 @@ public sealed class SharedDatabaseReplicasTests : IAsyncLifetime
     private readonly Skopeo skopeo = new();
     private S3rverServer? s3rver;
     private PostgresServer? postgres;
-    private OriginProcess? first;
-    private OriginProcess? second;
+    private OriginReplicas? replicas;
 
-    private OriginProcess First => first!;
+    private OriginProcess First => replicas!.First;
 
-    private OriginProcess Second => second!;
+    private OriginProcess Second => replicas!.Second;
 
     public async Task InitializeAsync()
     {
@@ -41,14 +40,12 @@ public sealed class SharedDatabaseReplicasTests : IAsyncLifetime
         };
 
         // Both start at once: the schema migration runs once, under PostgreSQL's advisory lock.
-        var starting = new[] { OriginProcess.StartAsync(options, timeout.Token), OriginProcess.StartAsync(options, timeout.Token) };
-        var started = await Task.WhenAll(starting);
-        (first, second) = (started[0], started[1]);
+        replicas = await OriginReplicas.StartAsync(options, timeout.Token);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var disposable in new IAsyncDisposable?[] { first, second, postgres, s3rver })
+        foreach (var disposable in new IAsyncDisposable?[] { replicas, postgres, s3rver })
         {
             if (disposable is not null)
             {

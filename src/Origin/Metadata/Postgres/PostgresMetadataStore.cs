@@ -14,7 +14,7 @@ namespace EdgeRegistry.Origin.Metadata.Postgres;
 /// stamped from the injected <see cref="TimeProvider"/> and stored as BIGINT unix milliseconds UTC, so they read back
 /// truncated to the millisecond with offset zero.
 /// </summary>
-internal sealed partial class PostgresMetadataStore : IMetadataStore, IDisposable, IAsyncDisposable
+internal sealed partial class PostgresMetadataStore : IMetadataDatabase, IAsyncDisposable
 {
     // A transaction PostgreSQL aborted to break a deadlock or a serialization conflict is run again this many times in all.
     private const int MaxTransactionAttempts = 3;

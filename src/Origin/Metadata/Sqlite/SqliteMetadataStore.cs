@@ -16,7 +16,7 @@ namespace EdgeRegistry.Origin.Metadata.Sqlite;
 /// SQLite runs in-process and Microsoft.Data.Sqlite's async methods are synchronous, so reads do their
 /// work on the caller's thread and return completed tasks: an await would only add allocations.
 /// </remarks>
-internal sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
+internal sealed partial class SqliteMetadataStore : IMetadataDatabase
 {
     private readonly string _databasePath;
     private readonly TimeProvider _timeProvider;
