@@ -30,6 +30,8 @@ public sealed class CachingServiceCollectionExtensionsTests : IDisposable
         var store = Assert.IsType<CachingMetadataStore>(provider.GetRequiredService<IMetadataStore>());
         Assert.IsType<SqliteMetadataStore>(store.Inner);
         Assert.IsType<InMemoryBlobDescriptorCache>(provider.GetRequiredService<IBlobDescriptorCache>());
+        // The access model is read from the same database, not through the cache.
+        Assert.Same(store.Inner, provider.GetRequiredService<IAccessStore>());
     }
 
     [Fact]
