@@ -417,6 +417,12 @@ pull_once() {
 measure_pulls() {
   declare -A runs=()
   local target speed
+  # One untimed pull each first: every server then serves from the page cache. Without it the origin's first
+  # pull reads from disk (its uploads bypass the page cache) while docker-registry's copy is still cached
+  # from its buffered push; the cold figure is logged.
+  for target in "$@"; do
+    log "$target: warm-up pull (B/s, not counted): $(pull_once "$target")"
+  done
   for _ in $(seq "$PULL_RUNS"); do
     for target in "$@"; do
       speed=$(pull_once "$target")
