@@ -17,6 +17,7 @@ WRK_SECONDS="${BENCH_WRK_SECONDS:-10}"
 WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-64}"
 PAGE_SECONDS="${BENCH_PAGE_SECONDS:-3}"
 PULL_RUNS="${BENCH_PULL_RUNS:-7}"
+PUSH_RUNS="${BENCH_PUSH_RUNS:-3}"
 TARGETS="${BENCH_TARGETS:-origin registry nginx}"
 ORIGIN_DLL="$ROOT/src/Origin/bin/Release/net10.0/EdgeRegistry.Origin.dll"
 OUT="$ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -380,18 +381,41 @@ measure_cat() {
   mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
 }
 
-measure_sha256() {
-  local start end
-  start=$(now); openssl dgst -sha256 "$BLOB" >/dev/null; end=$(now)
-  mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
+# median_of <values...>: the middle value (n/a when any is n/a).
+median_of() {
+  if [[ " $* " == *" n/a "* ]]; then echo n/a; return; fi
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# measure_sha256: the median of $PUSH_RUNS runs, as the pushes it is compared with.
+measure_sha256() {
+  local start end runs=()
+  for _ in $(seq "$PUSH_RUNS"); do
+    start=$(now); openssl dgst -sha256 "$BLOB" >/dev/null; end=$(now)
+    runs+=("$(mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")")")
+  done
+  log "openssl dgst -sha256 runs (MiB/s): ${runs[*]}"
+  median_of "${runs[@]}"
+}
+
+# measure_push_monolithic <target>: the median of $PUSH_RUNS pushes of the blob, to bench/monolithic (which the
+# pulls read) and then to bench/monolithic-2, -3, ...; a sync (untimed) before each.
 measure_push_monolithic() {
-  local start end
-  start=$(now)
-  put_blob "${URL[$1]}" bench/monolithic "$BLOB" "$BLOB_DIGEST" || { echo n/a; return; }
-  end=$(now)
-  mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")"
+  local start end run repository runs=()
+  for run in $(seq "$PUSH_RUNS"); do
+    repository=bench/monolithic
+    [ "$run" -gt 1 ] && repository="bench/monolithic-$run"
+    sync
+    start=$(now)
+    if put_blob "${URL[$1]}" "$repository" "$BLOB" "$BLOB_DIGEST"; then
+      end=$(now)
+      runs+=("$(mib_per_s "$BLOB_BYTES" "$(elapsed "$start" "$end")")")
+    else
+      runs+=(n/a)
+    fi
+  done
+  log "$1: push monolithic runs (MiB/s): ${runs[*]}"
+  median_of "${runs[@]}"
 }
 
 measure_push_chunked() {
@@ -671,7 +695,6 @@ main() {
     up "$target" || continue
     # Each push starts with no dirty pages left by the data files or by the push before it: the kernel's
     # writeback of gigabytes would otherwise run on the same two cores and disk during the push timed next.
-    sync
     log "$target: push monolithic"
     RESULT["push monolithic ${BLOB_MIB} MiB (MiB/s)|$target"]=$(measure_push_monolithic "$target")
     sync

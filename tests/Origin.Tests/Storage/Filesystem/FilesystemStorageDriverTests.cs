@@ -94,12 +94,17 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
     }
 
     [Fact]
-    public async Task DeleteAsync_Directory_LeavesNothingOnDisk()
+    public async Task DeleteAsync_Directory_GoneAtOnceAndFromDiskOnceRemovalsEnd()
     {
         await Driver.PutContentAsync("/dir/sub/file", Pattern(10, seed: 1), CancellationToken.None);
 
         await Driver.DeleteAsync("/dir/sub", CancellationToken.None);
 
+        // At once: the path is gone for every caller, the renamed tree hidden from listings.
+        Assert.False(Directory.Exists(Path.Combine(root, "dir", "sub")));
+        Assert.Empty(await Driver.ListAsync("/dir", CancellationToken.None));
+        // The files go in the background; disposing the driver waits for them.
+        await ((IAsyncDisposable)Driver).DisposeAsync();
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(root, "dir")));
     }
 
