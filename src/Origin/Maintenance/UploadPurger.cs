@@ -1,6 +1,8 @@
 using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.Metadata;
 using EdgeRegistry.Origin.Observability;
+using EdgeRegistry.Origin.Storage;
+using EdgeRegistry.Origin.Storage.Filesystem;
 using EdgeRegistry.Origin.Uploads;
 
 namespace EdgeRegistry.Origin.Maintenance;
@@ -15,7 +17,8 @@ internal sealed partial class UploadPurger(
     IMetadataStore metadata,
     UploadService uploads,
     TimeProvider timeProvider,
-    ILogger<UploadPurger> logger) : BackgroundService
+    ILogger<UploadPurger> logger,
+    IStorageDriver? storage = null) : BackgroundService
 {
     /// <summary>One pass; returns how many sessions were (or, in a dry run, would have been) purged.</summary>
     public async Task<int> PurgeOnceAsync(CancellationToken cancellationToken)
@@ -33,6 +36,16 @@ internal sealed partial class UploadPurger(
             await uploads.DiscardAsync(session.Repository, session.Id, cancellationToken);
             RegistryMetrics.UploadsPurged.Inc();
             Log.Purged(logger, session.Repository, session.Id, session.Started);
+        }
+
+        if (!options.DryRun && storage is FilesystemStorageDriver filesystem)
+        {
+            // Upload trees a crash left renamed away but not yet removed (hidden, yet holding disk space).
+            var swept = filesystem.SweepTemporaries(StoragePaths.RepositoriesRoot, cutoff, cancellationToken);
+            if (swept > 0)
+            {
+                Log.Swept(logger, swept);
+            }
         }
 
         return stale.Count;
@@ -80,6 +93,9 @@ internal sealed partial class UploadPurger(
 
         [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Dry run: would purge upload {Upload} of {Repository} started at {Started}")]
         public static partial void WouldPurge(ILogger logger, string repository, string upload, DateTimeOffset started);
+
+        [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Removed {Count} temporary files and trees left by an interrupted operation")]
+        public static partial void Swept(ILogger logger, int count);
 
         [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Upload purging pass failed")]
         public static partial void PassFailed(ILogger logger, Exception exception);

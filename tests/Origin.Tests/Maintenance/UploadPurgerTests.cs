@@ -2,6 +2,7 @@ using EdgeRegistry.Origin.Configuration;
 using EdgeRegistry.Origin.Maintenance;
 using EdgeRegistry.Origin.Metadata.Sqlite;
 using EdgeRegistry.Origin.Storage;
+using EdgeRegistry.Origin.Storage.Filesystem;
 using EdgeRegistry.Origin.Storage.InMemory;
 using EdgeRegistry.Origin.Uploads;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -59,6 +60,36 @@ public sealed class UploadPurgerTests : IAsyncLifetime
         Assert.Equal(1, purged);
         Assert.NotNull(await metadata.GetUploadAsync("library/app", old.Id, CancellationToken.None));
         Assert.Equal(0, await uploads.GetOffsetAsync("library/app", old.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PurgeOnce_FilesystemWithCrashLeftovers_RemovesOnlyThoseOlderThanAge()
+    {
+        var root = Path.Combine(directory, "storage");
+        var filesystem = new FilesystemStorageDriver(root);
+        var filesystemUploads = new UploadService(filesystem, metadata, clock, NullLogger<UploadService>.Instance);
+        var live = await filesystemUploads.StartAsync("library/app", CancellationToken.None);
+        var uploadsDirectory = Path.Combine(root, "docker", "registry", "v2", "repositories", "library", "app", "_uploads");
+        var leftover = Path.Combine(uploadsDirectory, ".tmp-" + Guid.NewGuid().ToString("N"));
+        var recent = Path.Combine(uploadsDirectory, ".tmp-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(leftover);
+        await File.WriteAllTextAsync(Path.Combine(leftover, "data"), "renamed away, then the process died");
+        Directory.CreateDirectory(recent);
+        Directory.SetLastWriteTimeUtc(leftover, clock.GetUtcNow().UtcDateTime.AddHours(-200));
+        Directory.SetLastWriteTimeUtc(recent, clock.GetUtcNow().UtcDateTime.AddHours(-1));
+        var purger = new UploadPurger(
+            new UploadPurgingOptions { Enabled = true, Age = TimeSpan.FromHours(168), Interval = TimeSpan.FromHours(24) },
+            metadata,
+            filesystemUploads,
+            clock,
+            NullLogger<UploadPurger>.Instance,
+            filesystem);
+
+        await purger.PurgeOnceAsync(CancellationToken.None);
+
+        Assert.False(Directory.Exists(leftover));
+        Assert.True(Directory.Exists(recent));
+        Assert.Equal(0, await filesystemUploads.GetOffsetAsync("library/app", live.Id, CancellationToken.None));
     }
 
     private UploadPurger Purger(bool dryRun) => new(

@@ -433,6 +433,70 @@ internal sealed class FilesystemStorageDriver : IStorageDriver, ILocalFileStorag
     private static bool IsVisibleName(string name) =>
         !IsTemporaryName(name) && name.AsSpan().IndexOfAny('\\', '\0') < 0;
 
+    /// <summary>
+    /// Removes the hidden temporary files and trees (<c>.tmp-*</c>) below <paramref name="path"/> last written
+    /// before <paramref name="writtenBefore"/>: what a crash left between a rename and the removal that follows
+    /// it. Younger ones may still be in use (by this process or a replica on the same file system). Returns how
+    /// many were removed; a missing <paramref name="path"/> removes none.
+    /// </summary>
+    public int SweepTemporaries(string path, DateTimeOffset writtenBefore, CancellationToken cancellationToken)
+    {
+        var local = LocalDirectory(path);
+        if (!Directory.Exists(local))
+        {
+            return 0;
+        }
+
+        var cutoff = writtenBefore.UtcDateTime;
+        var removed = 0;
+        var pending = new Stack<string>([local]);
+        while (pending.TryPop(out var directory))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IEnumerable<string> entries;
+            try
+            {
+                entries = Directory.EnumerateFileSystemEntries(directory).ToList();
+            }
+            catch (DirectoryNotFoundException)
+            {
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                var isDirectory = Directory.Exists(entry);
+                if (!IsTemporaryName(Path.GetFileName(entry.AsSpan())))
+                {
+                    if (isDirectory)
+                    {
+                        pending.Push(entry);
+                    }
+
+                    continue;
+                }
+
+                if ((isDirectory ? Directory.GetLastWriteTimeUtc(entry) : File.GetLastWriteTimeUtc(entry)) >= cutoff)
+                {
+                    continue;
+                }
+
+                if (isDirectory)
+                {
+                    RemoveTree(entry);
+                }
+                else
+                {
+                    TryDeleteFile(entry);
+                }
+
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Waits for the trees <see cref="DeleteAsync"/> renamed away to be removed from disk.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -109,6 +109,31 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
     }
 
     [Fact]
+    public async Task SweepTemporaries_OldLeftoversBelowPath_RemovedAndTheRestKept()
+    {
+        await Driver.PutContentAsync("/docker/registry/v2/repositories/a/b/_uploads/live/data", Pattern(10, seed: 1), CancellationToken.None);
+        var uploads = Path.Combine(root, "docker", "registry", "v2", "repositories", "a", "b", "_uploads");
+        var oldTree = Path.Combine(uploads, ".tmp-" + Guid.NewGuid().ToString("N"));
+        var youngTree = Path.Combine(uploads, ".tmp-" + Guid.NewGuid().ToString("N"));
+        var oldFile = Path.Combine(uploads, ".tmp-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(oldTree, "inner"));
+        await File.WriteAllTextAsync(Path.Combine(oldTree, "inner", "data"), "left by a crash");
+        Directory.CreateDirectory(youngTree);
+        await File.WriteAllTextAsync(oldFile, "x");
+        Directory.SetLastWriteTimeUtc(oldTree, DateTime.UtcNow.AddDays(-8));
+        File.SetLastWriteTimeUtc(oldFile, DateTime.UtcNow.AddDays(-8));
+
+        var removed = ((FilesystemStorageDriver)Driver).SweepTemporaries("/docker/registry/v2/repositories", DateTimeOffset.UtcNow.AddDays(-7), CancellationToken.None);
+
+        Assert.Equal(2, removed);
+        Assert.False(Directory.Exists(oldTree));
+        Assert.False(File.Exists(oldFile));
+        Assert.True(Directory.Exists(youngTree));
+        Assert.Equal(Pattern(10, seed: 1), await Driver.GetContentAsync("/docker/registry/v2/repositories/a/b/_uploads/live/data", CancellationToken.None));
+        Assert.Equal(0, ((FilesystemStorageDriver)Driver).SweepTemporaries("/docker/registry/v2/missing", DateTimeOffset.UtcNow, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReaderAsync_FileDeletedWhileOpen_KeepsReadingIt()
     {
         var content = Pattern(300_000, seed: 1);
