@@ -57,9 +57,6 @@ internal sealed class CachingMetadataStore(IMetadataStore inner, IBlobDescriptor
     public Task<bool> IsBlobReferencedAsync(Digest digest, CancellationToken cancellationToken) =>
         inner.IsBlobReferencedAsync(digest, cancellationToken);
 
-    public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken) =>
-        inner.PutManifestAsync(repository, manifest, tag, cancellationToken);
-
     public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, string? dockerImageReference, CancellationToken cancellationToken) =>
         inner.PutManifestAsync(repository, manifest, tag, dockerImageReference, cancellationToken);
 

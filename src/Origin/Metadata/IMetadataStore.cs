@@ -54,7 +54,8 @@ public interface IMetadataStore
     /// moves. A history entry is appended only when the tag is new or now points at another digest.
     /// <see cref="ManifestRecord.Created"/> of the argument is ignored: the store records the first put's time.
     /// </summary>
-    Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken);
+    Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken) =>
+        PutManifestAsync(repository, manifest, tag, dockerImageReference: null, cancellationToken);
 
     /// <summary>The manifest with its bytes exactly as stored, or null. <see cref="ManifestRecord.Blobs"/> and <see cref="ManifestRecord.Children"/> may be empty.</summary>
     Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken);

@@ -353,6 +353,7 @@ public sealed class AdminCommandTests : IDisposable
             repository,
             new EdgeRegistry.Origin.Metadata.ManifestRecord(digest, EdgeRegistry.Distribution.Manifests.MediaTypes.OciManifest, payload, null, null, null, [config], [], default),
             tag,
+            dockerImageReference: null,
             CancellationToken.None);
         return digest.ToString();
     }

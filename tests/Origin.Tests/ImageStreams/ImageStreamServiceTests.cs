@@ -89,7 +89,7 @@ public sealed class ImageStreamServiceTests : IAsyncLifetime
         var arm = await PutImageAsync("src/multi", tag: null);
         var index = RegistryCalls.Index([(amd.ToString(), 100, "amd64"), (arm.ToString(), 100, "arm64")]);
         var indexDigest = Digest.Parse(RegistryCalls.DigestOf(index));
-        await _store.PutManifestAsync("src/multi", new ManifestRecord(indexDigest, MediaTypes.OciIndex, index, null, null, null, [], [amd, arm], default), "v1", _ct);
+        await _store.PutManifestAsync("src/multi", new ManifestRecord(indexDigest, MediaTypes.OciIndex, index, null, null, null, [], [amd, arm], default), "v1", dockerImageReference: null, _ct);
 
         await _streams.TagAsync(ImageStreamReference.Parse($"src/multi@{indexDigest}", null), "dst/multi", "copy", _ct);
 
@@ -149,7 +149,7 @@ public sealed class ImageStreamServiceTests : IAsyncLifetime
         await _store.LinkBlobAsync(repository, layer, 16, _ct);
         var payload = RegistryCalls.ImageManifest(config.ToString(), 16, [(layer.ToString(), 16)]);
         var digest = Digest.Parse(RegistryCalls.DigestOf(payload));
-        await _store.PutManifestAsync(repository, new ManifestRecord(digest, MediaTypes.OciManifest, payload, null, null, null, [config, layer], [], default), tag, _ct);
+        await _store.PutManifestAsync(repository, new ManifestRecord(digest, MediaTypes.OciManifest, payload, null, null, null, [config, layer], [], default), tag, dockerImageReference: null, _ct);
         return digest;
     }
 }

@@ -6,15 +6,6 @@ namespace EdgeRegistry.Origin.Metadata.Sqlite;
 /// <summary>Manifests, their references and tags with their history.</summary>
 internal sealed partial class SqliteMetadataStore
 {
-    /// <summary>
-    /// Stores the manifest, its references and the tag in one transaction. The manifest's
-    /// <see cref="ManifestRecord.Created"/> is ignored: the store records the time of the first put. Putting
-    /// a digest that is already stored keeps the stored row (bytes, media type, time) and its references;
-    /// the tag still moves. A history entry is appended only when the tag is new or now points elsewhere.
-    /// </summary>
-    public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken) =>
-        PutManifestAsync(repository, manifest, tag, dockerImageReference: null, cancellationToken);
-
     /// <inheritdoc/>
     public Task PutManifestAsync(string repository, ManifestRecord manifest, string? tag, string? dockerImageReference, CancellationToken cancellationToken)
     {
