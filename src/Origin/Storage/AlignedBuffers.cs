@@ -4,20 +4,27 @@ using System.Runtime.InteropServices;
 namespace EdgeRegistry.Origin.Storage;
 
 /// <summary>
-/// A pool of 1 MiB buffers that start on a 4 KiB boundary and never move (the pinned object heap). The
+/// A pool of 4 MiB buffers that start on a 4 KiB boundary and never move (the pinned object heap). The
 /// filesystem driver hands such a buffer straight to the disk (<c>O_DIRECT</c>) instead of copying it
 /// into the page cache, so uploads read request bodies into them. Any driver accepts them: they are
 /// ordinary arrays.
 /// </summary>
+/// <remarks>
+/// A direct write returns only when the device has the data, so each write pays a round trip to the disk
+/// besides its transfer. With 1 MiB buffers the writes of a 1 GiB push were busy 0.64–0.80 s here (the
+/// disk alone takes 0.43 s) and were the slowest stage of the upload pipeline; with 4 MiB, 0.53–0.63 s,
+/// and the push 11 % faster (12 interleaved pushes each, medians 0.744 against 0.850 s). A small blob
+/// still fills a single buffer, of which it touches only the pages it uses.
+/// </remarks>
 internal static class AlignedBuffers
 {
     /// <summary>The alignment of a buffer's start, of its length and of a direct write's file offset, in bytes.</summary>
     public const int Alignment = 4096;
 
     /// <summary>The length of a rented buffer, in bytes: a multiple of <see cref="Alignment"/>.</summary>
-    public const int Size = 1024 * 1024;
+    public const int Size = 4 * 1024 * 1024;
 
-    // Enough for a few concurrent uploads; more are allocated on demand and left to the collector.
+    // Enough for four concurrent large uploads (64 MiB); more are allocated on demand and left to the collector.
     private const int MaxPooled = 16;
 
     private static readonly ConcurrentQueue<ArraySegment<byte>> Pool = new();
