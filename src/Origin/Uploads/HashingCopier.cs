@@ -6,38 +6,54 @@ namespace EdgeRegistry.Origin.Uploads;
 /// <summary>
 /// Copies a request body into a storage writer while hashing it, with reading, hashing and writing running
 /// at the same time on different buffers. SHA-256 of one stream cannot be split across cores, so a push is
-/// as fast as the slowest of the three; a queue of <see cref="Depth"/> buffers between them absorbs the
-/// moments where one runs late (a slow read, a disk flush) without stalling the others.
+/// as fast as the slowest of the three; a queue of up to <see cref="Depth"/> buffers between them absorbs
+/// the moments where one runs late (a slow read, a disk that stalls) without stalling the others.
 /// </summary>
+/// <remarks>
+/// Measured here (1 GiB pushes, interleaved): while the disk answered steadily, 4 and 8 buffers made no
+/// difference (medians 0.707 and 0.731 s); while it did not, 8 took 0.759 s against 0.856 s with 4, during
+/// which the cores sat idle in I/O wait a third of the time with 4. A copy takes further buffers only while
+/// the pool has them to spare (<see cref="AlignedBuffers.TryRent"/>) and otherwise goes on with those it
+/// has, down to one.
+/// </remarks>
 internal static class HashingCopier
 {
-    /// <summary>Buffers in flight per copy, each <see cref="AlignedBuffers.Size"/> bytes.</summary>
-    public const int Depth = 4;
+    /// <summary>Buffers in flight per copy at most, each <see cref="AlignedBuffers.Size"/> bytes (32 MiB).</summary>
+    public const int Depth = 8;
 
     /// <summary>
     /// Copies <paramref name="body"/> to its end into <paramref name="writer"/>, appending every byte to
     /// <paramref name="hasher"/> (when not null) in order. <paramref name="copied"/> is told the length of
     /// each buffer handed on. Returns the bytes copied; when it throws, part of the body may be written.
     /// </summary>
-    public static async Task<long> CopyAsync(Stream body, IStorageWriter writer, DigestHasher? hasher, Action<int> copied, CancellationToken cancellationToken)
+    public static Task<long> CopyAsync(Stream body, IStorageWriter writer, DigestHasher? hasher, Action<int> copied, CancellationToken cancellationToken) =>
+        CopyAsync(body, writer, hasher, copied, AlignedBuffers.Shared, cancellationToken);
+
+    /// <summary>As the other overload, with buffers from <paramref name="pool"/>.</summary>
+    public static async Task<long> CopyAsync(Stream body, IStorageWriter writer, DigestHasher? hasher, Action<int> copied, AlignedBuffers pool, CancellationToken cancellationToken)
     {
-        var buffers = new ArraySegment<byte>[Depth];
-        var done = new Task[Depth];
-        Array.Fill(done, Task.CompletedTask);
+        var buffers = new List<ArraySegment<byte>>(Depth);
+        var done = new List<Task>(Depth);
         Task hashed = Task.CompletedTask, written = Task.CompletedTask;
         long total = 0;
         try
         {
-            for (var slot = 0; ; slot = (slot + 1) % Depth)
+            for (var slot = 0; ; slot++)
             {
-                // The buffer's last hash and write must be over before it is filled again.
-                await done[slot];
-                if (buffers[slot].Array is null)
+                if (slot == buffers.Count)
                 {
-                    // Aligned buffers: the filesystem driver writes them to disk as they are, without a page-cache copy.
-                    buffers[slot] = AlignedBuffers.Rent();
+                    if (TryAddBuffer(pool, buffers))
+                    {
+                        done.Add(Task.CompletedTask);
+                    }
+                    else
+                    {
+                        slot = 0;
+                    }
                 }
 
+                // The buffer's last hash and write must be over before it is filled again.
+                await done[slot];
                 var read = await FillAsync(body, buffers[slot], cancellationToken);
                 if (read == 0)
                 {
@@ -62,16 +78,28 @@ internal static class HashingCopier
         {
             // After a failure the other buffers' work may still run; it must end before the buffers go back.
             await Task.WhenAll(hashed, written).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            foreach (var buffer in buffers)
-            {
-                if (buffer.Array is not null)
-                {
-                    AlignedBuffers.Return(buffer);
-                }
-            }
+            buffers.ForEach(pool.Return);
         }
 
         return total;
+    }
+
+    // The first buffer always (a copy must make progress), further ones up to the depth while the pool spares them.
+    private static bool TryAddBuffer(AlignedBuffers pool, List<ArraySegment<byte>> buffers)
+    {
+        if (buffers.Count == 0)
+        {
+            buffers.Add(pool.Rent());
+            return true;
+        }
+
+        if (buffers.Count < Depth && pool.TryRent(out var buffer))
+        {
+            buffers.Add(buffer);
+            return true;
+        }
+
+        return false;
     }
 
     // On a pool thread, after the previous buffer's hash: hashing must not hold up the next read.

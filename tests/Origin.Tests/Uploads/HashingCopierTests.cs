@@ -12,7 +12,7 @@ public sealed class HashingCopierTests
     public async Task CopyAsync_BodyInRaggedReads_StoresAndHashesEveryByteInOrder()
     {
         // More buffers than the pipeline is deep, and reads of odd sizes, as a socket gives them.
-        var content = RandomNumberGenerator.GetBytes((HashingCopier.Depth * 2 * AlignedBuffers.Size) + 4_321);
+        var content = RandomNumberGenerator.GetBytes(((HashingCopier.Depth + 3) * AlignedBuffers.Size) + 4_321);
         var storage = new InMemoryStorageDriver();
         using var hasher = new DigestHasher(Digest.Sha256);
         var reported = new List<int>();
@@ -28,6 +28,39 @@ public sealed class HashingCopierTests
         Assert.Equal(content.Length, reported.Sum());
         Assert.Equal(DigestHasher.Compute(content), hasher.Current());
         Assert.Equal(content, await storage.GetContentAsync("/upload", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CopyAsync_PoolWithNoneToSpare_CopiesWithOneBufferAndReturnsIt()
+    {
+        var content = RandomNumberGenerator.GetBytes((3 * AlignedBuffers.Size) + 5);
+        var pool = new AlignedBuffers(maxOutstanding: 0, maxPooled: 1);
+        var storage = new InMemoryStorageDriver();
+        using var hasher = new DigestHasher(Digest.Sha256);
+
+        await using (var writer = await storage.WriterAsync("/upload", append: false, CancellationToken.None))
+        {
+            Assert.Equal(content.Length, await HashingCopier.CopyAsync(new RaggedStream(content), writer, hasher, _ => { }, pool, CancellationToken.None));
+            await writer.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(DigestHasher.Compute(content), hasher.Current());
+        Assert.Equal(content, await storage.GetContentAsync("/upload", CancellationToken.None));
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task CopyAsync_LargeBody_TakesNoMoreThanTheDepthAndReturnsAll()
+    {
+        var content = RandomNumberGenerator.GetBytes((HashingCopier.Depth + 2) * AlignedBuffers.Size);
+        var pool = new AlignedBuffers(maxOutstanding: 100, maxPooled: 0);
+        var writer = new CountingWriter(pool);
+
+        Assert.Equal(content.Length, await HashingCopier.CopyAsync(new MemoryStream(content), writer, hasher: null, _ => { }, pool, CancellationToken.None));
+
+        Assert.Equal(HashingCopier.Depth, writer.MostOutstanding);
+        Assert.Equal(content.Length, writer.Size);
+        Assert.Equal(0, pool.Outstanding);
     }
 
     [Fact]
@@ -57,15 +90,17 @@ public sealed class HashingCopierTests
     }
 
     [Fact]
-    public async Task CopyAsync_WriteFailsMidway_ThrowsTheWriteError()
+    public async Task CopyAsync_WriteFailsMidway_ThrowsTheWriteErrorAndReturnsTheBuffers()
     {
         var content = RandomNumberGenerator.GetBytes(6 * AlignedBuffers.Size);
+        var pool = new AlignedBuffers(maxOutstanding: 100, maxPooled: 0);
         using var hasher = new DigestHasher(Digest.Sha256);
         await using var writer = new FailingWriter(failAfterWrites: 2);
 
-        var error = await Assert.ThrowsAsync<IOException>(() => HashingCopier.CopyAsync(new MemoryStream(content), writer, hasher, _ => { }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<IOException>(() => HashingCopier.CopyAsync(new MemoryStream(content), writer, hasher, _ => { }, pool, CancellationToken.None));
 
         Assert.Equal("No space left on device", error.Message);
+        Assert.Equal(0, pool.Outstanding);
     }
 
     [Fact]
@@ -122,6 +157,27 @@ public sealed class HashingCopierTests
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    // Keeps what it is given as the size, and the most buffers the pool had out at any write.
+    private sealed class CountingWriter(AlignedBuffers pool) : IStorageWriter
+    {
+        public long Size { get; private set; }
+
+        public int MostOutstanding { get; private set; }
+
+        public async Task WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            MostOutstanding = Math.Max(MostOutstanding, pool.Outstanding);
+            Size += buffer.Length;
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task CancelAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     // A disk that fills up after a few writes.

@@ -67,7 +67,7 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
         {
             if (staging.Array is null)
             {
-                staging = AlignedBuffers.Rent();
+                staging = AlignedBuffers.Shared.Rent();
             }
 
             var count = Math.Min(buffer.Length, staging.Count - staged);
@@ -193,7 +193,7 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
         handle.Dispose();
         if (staging.Array is not null)
         {
-            AlignedBuffers.Return(staging);
+            AlignedBuffers.Shared.Return(staging);
             staging = default;
         }
     }

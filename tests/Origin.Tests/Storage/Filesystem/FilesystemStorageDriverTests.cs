@@ -150,7 +150,7 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
     {
         // Whole aligned blocks go to disk directly (O_DIRECT), the odd tail through the page cache.
         var content = Pattern(3 * AlignedBuffers.Size + 12_345, seed: 7);
-        var buffer = AlignedBuffers.Rent();
+        var buffer = AlignedBuffers.Shared.Rent();
         try
         {
             await using var writer = await Driver.WriterAsync("/upload/data", append: false, CancellationToken.None);
@@ -166,7 +166,7 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
         }
         finally
         {
-            AlignedBuffers.Return(buffer);
+            AlignedBuffers.Shared.Return(buffer);
         }
 
         Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(root, "upload", "data")));
@@ -184,7 +184,7 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
             await writer.WriteAsync(first, CancellationToken.None);
         }
 
-        var buffer = AlignedBuffers.Rent();
+        var buffer = AlignedBuffers.Shared.Rent();
         try
         {
             second.CopyTo(buffer.AsSpan());
@@ -197,7 +197,7 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
         }
         finally
         {
-            AlignedBuffers.Return(buffer);
+            AlignedBuffers.Shared.Return(buffer);
         }
 
         var stored = await File.ReadAllBytesAsync(Path.Combine(root, "upload", "data"));
