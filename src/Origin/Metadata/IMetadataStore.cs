@@ -118,13 +118,20 @@ public interface IMetadataStore
 
     // Upload sessions
 
-    /// <summary>Records a new session; <see cref="InvalidOperationException"/> when the id already exists in the repository.</summary>
+    /// <summary>
+    /// Records a new session; <see cref="InvalidOperationException"/> when the id already exists in the repository.
+    /// Need not be durable before it returns (an upload in progress does not outlive a power failure: the
+    /// client starts it again), unlike the writes of blobs, links, manifests and tags.
+    /// </summary>
     Task CreateUploadAsync(UploadSession session, CancellationToken cancellationToken);
 
     /// <summary>The session, or null when unknown.</summary>
     Task<UploadSession?> GetUploadAsync(string repository, string id, CancellationToken cancellationToken);
 
-    /// <summary>Forgets the session; nothing happens when it is unknown.</summary>
+    /// <summary>
+    /// Forgets the session; nothing happens when it is unknown. Need not be durable before it returns: a
+    /// session a power failure brings back is purged as abandoned.
+    /// </summary>
     Task DeleteUploadAsync(string repository, string id, CancellationToken cancellationToken);
 
     /// <summary>Sessions started strictly before <paramref name="cutoff"/>, oldest first (for upload purging).</summary>

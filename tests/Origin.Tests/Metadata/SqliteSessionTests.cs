@@ -44,6 +44,46 @@ public sealed class SqliteSessionTests : IDisposable
     }
 
     [Fact]
+    public void InTransaction_NotDurable_CommitsWithoutSyncAndRestoresFullAfter()
+    {
+        using var session = SqliteSession.Open(ConnectionString);
+        Scalar(session, "CREATE TABLE t (v INTEGER)");
+
+        // synchronous: 1 is NORMAL (in WAL, a commit is not synced), 2 is FULL.
+        var during = session.InTransaction(
+            0,
+            static (s, _) =>
+            {
+                s.Command("INSERT INTO t (v) VALUES (5)").ExecuteNonQuery();
+                return (long)s.Command("PRAGMA synchronous").ExecuteScalar()!;
+            },
+            durable: false);
+
+        Assert.Equal(1L, during);
+        Assert.Equal(2L, Scalar(session, "PRAGMA synchronous"));
+        Assert.Equal(5L, Scalar(session, "SELECT SUM(v) FROM t"));
+    }
+
+    [Fact]
+    public void InTransaction_NotDurableWorkThrows_RollsBackAndRestoresFull()
+    {
+        using var session = SqliteSession.Open(ConnectionString);
+        Scalar(session, "CREATE TABLE t (v INTEGER)");
+
+        Assert.Throws<InvalidOperationException>(() => session.InTransaction<int, int>(
+            0,
+            static (s, _) =>
+            {
+                s.Command("INSERT INTO t (v) VALUES (1)").ExecuteNonQuery();
+                throw new InvalidOperationException("fail after insert");
+            },
+            durable: false));
+
+        Assert.Equal(2L, Scalar(session, "PRAGMA synchronous"));
+        Assert.Equal(0L, Scalar(session, "SELECT COUNT(*) FROM t"));
+    }
+
+    [Fact]
     public void Command_SameSqlTwice_ReusesPreparedCommandWithNewValues()
     {
         using var session = SqliteSession.Open(ConnectionString);

@@ -314,6 +314,25 @@ public abstract class StorageDriverConformanceTests
     }
 
     [Fact]
+    public async Task WriterAsync_NewWriterDisposedUnwritten_LeavesAnEmptyFileToAppendTo()
+    {
+        await using (await Driver.WriterAsync("/uploads/new/data", append: false, CancellationToken.None))
+        {
+        }
+
+        Assert.Equal(0, (await Driver.StatAsync("/uploads/new/data", CancellationToken.None)).Size);
+        var content = Pattern(100, seed: 3);
+        await using (var writer = await Driver.WriterAsync("/uploads/new/data", append: true, CancellationToken.None))
+        {
+            Assert.Equal(0, writer.Size);
+            await writer.WriteAsync(content, CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(content, await Driver.GetContentAsync("/uploads/new/data", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task WriterAsync_WithoutAppendOnExistingFile_StartsEmpty()
     {
         await Driver.PutContentAsync("/file", Pattern(5000, seed: 1), CancellationToken.None);

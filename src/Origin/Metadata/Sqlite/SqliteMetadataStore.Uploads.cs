@@ -21,6 +21,7 @@ internal sealed partial class SqliteMetadataStore
                     ? true
                     : throw new InvalidOperationException($"Upload '{upload.Id}' already exists in '{upload.Repository}'.");
             },
+            durable: false,
             cancellationToken);
     }
 
@@ -49,6 +50,7 @@ internal sealed partial class SqliteMetadataStore
                 command.Parameters[1].Value = state.id;
                 return command.ExecuteNonQuery() > 0;
             },
+            durable: false,
             cancellationToken);
 
     /// <summary>Sessions started strictly before <paramref name="cutoff"/> (compared to the millisecond), oldest first.</summary>

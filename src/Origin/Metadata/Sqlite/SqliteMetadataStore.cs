@@ -6,7 +6,7 @@ namespace EdgeRegistry.Origin.Metadata.Sqlite;
 
 /// <summary>
 /// The embedded metadata store: one SQLite file (WAL journal, synchronous=FULL, so a commit that returned
-/// survives a crash of the process or of the machine). Reads run on pooled sessions with prepared
+/// survives a crash of the process or of the machine; upload-session rows only the process's). Reads run on pooled sessions with prepared
 /// statements and never wait for writers; writes are serialized in-process by an async gate and run each in
 /// one BEGIN IMMEDIATE transaction, so concurrent writers queue without blocking threads in SQLite's busy
 /// handler. Times are stamped from the injected <see cref="TimeProvider"/> and stored as INTEGER unix
@@ -257,7 +257,12 @@ internal sealed partial class SqliteMetadataStore : IMetadataDatabase
         }
     }
 
-    private async Task<TResult> Write<TState, TResult>(TState state, Func<SqliteSession, TState, TResult> work, CancellationToken cancellationToken)
+    private Task<TResult> Write<TState, TResult>(TState state, Func<SqliteSession, TState, TResult> work, CancellationToken cancellationToken) =>
+        Write(state, work, durable: true, cancellationToken);
+
+    // Not durable: for rows a crash may lose without harm (upload sessions), so that writing them does not
+    // wait for the disk; see SqliteSession.InTransaction.
+    private async Task<TResult> Write<TState, TResult>(TState state, Func<SqliteSession, TState, TResult> work, bool durable, CancellationToken cancellationToken)
     {
         ThrowIfNotReady();
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -268,7 +273,7 @@ internal sealed partial class SqliteMetadataStore : IMetadataDatabase
             _writer ??= SqliteSession.Open(_connectionString);
             try
             {
-                return _writer.InTransaction(state, work);
+                return _writer.InTransaction(state, work, durable);
             }
             catch (SqliteException)
             {

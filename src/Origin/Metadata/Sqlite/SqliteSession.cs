@@ -70,28 +70,53 @@ internal sealed class SqliteSession : IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE, so the write lock is taken
-    /// up front and never upgraded) and commits; any exception rolls everything back.
+    /// up front and never upgraded) and commits; any exception rolls everything back. Not
+    /// <paramref name="durable"/>: the commit is atomic and survives the process, but is not synced to disk
+    /// (synchronous=NORMAL for this transaction): a power failure may lose it, until the next durable
+    /// commit, which syncs the journal with everything before it.
     /// </summary>
-    public TResult InTransaction<TState, TResult>(TState state, Func<SqliteSession, TState, TResult> work)
+    public TResult InTransaction<TState, TResult>(TState state, Func<SqliteSession, TState, TResult> work, bool durable = true)
     {
         if (_transaction is not null)
         {
             throw new InvalidOperationException("A transaction is already open on this session.");
         }
 
-        // Microsoft.Data.Sqlite begins a non-deferred serializable transaction with BEGIN IMMEDIATE.
-        using var transaction = _connection.BeginTransaction(deferred: false);
-        _transaction = transaction;
+        if (!durable)
+        {
+            SetSynchronous("NORMAL");
+        }
+
         try
         {
-            var result = work(this, state);
-            transaction.Commit();
-            return result;
+            // Microsoft.Data.Sqlite begins a non-deferred serializable transaction with BEGIN IMMEDIATE.
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            _transaction = transaction;
+            try
+            {
+                var result = work(this, state);
+                transaction.Commit();
+                return result;
+            }
+            finally
+            {
+                _transaction = null;
+            }
         }
         finally
         {
-            _transaction = null;
+            if (!durable)
+            {
+                SetSynchronous("FULL");
+            }
         }
+    }
+
+    private void SetSynchronous(string level)
+    {
+        using var pragma = _connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA synchronous = {level}";
+        pragma.ExecuteNonQuery();
     }
 
     public void Dispose()
