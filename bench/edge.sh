@@ -230,7 +230,7 @@ measure_edge_cold() {
 measure_registry_proxy() {
   start_registry upstream false
   up upstream || return 0
-  put_blob "${URL[upstream]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" || { DOWN[proxy]="push to the upstream failed"; return 0; }
+  put_blob "${URL[upstream]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" >/dev/null || { DOWN[proxy]="push to the upstream failed"; return 0; }
   start_registry proxy true "proxy:
   remoteurl: ${URL[upstream]}"
   up proxy || return 0
@@ -327,9 +327,9 @@ edge_main() {
   build_edge
   start_origin
   up origin || { echo "bench: the edge needs the origin: ${DOWN[origin]}" >&2; exit 1; }
-  put_blob "${URL[origin]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" || { echo "bench: push to the origin failed" >&2; exit 1; }
+  put_blob "${URL[origin]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" >/dev/null || { echo "bench: push to the origin failed" >&2; exit 1; }
   start_registry
-  up registry && { SERVER_PID[registry]=${PIDS[-1]}; put_blob "${URL[registry]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" || DOWN[registry]="push failed"; }
+  up registry && { SERVER_PID[registry]=${PIDS[-1]}; put_blob "${URL[registry]}" "$REPOSITORY" "$BLOB" "$BLOB_DIGEST" >/dev/null || DOWN[registry]="push failed"; }
   start_nginx "$WORK/blob"
   up nginx && SERVER_PID[nginx]=${PIDS[-1]}
 
