@@ -28,51 +28,34 @@ build_edge() {
     || { tail -20 "$WORK/build-edge.log" >&2; DOWN[edge]="build failed (see above)"; return 0; }
 }
 
-# start_edge <cache-dir>: the edge process in front of the origin, cache in <cache-dir>; sets URL[edge]
-# and EDGE_PID. Release build, default authorization TTL (30 s) and watermarks, log level warning.
+# start_edge <cache-dir>: the edge process in front of the origin, cache in <cache-dir>; sets URL[edge],
+# SERVER_PID[edge] and EDGE_PID (started by run.sh's launch). Release build, default authorization TTL (30 s)
+# and watermarks, log level warning.
 start_edge() {
-  local cache=$1 dir="$WORK/edge" port pid
+  local cache=$1 dir="$WORK/edge"
   URL[edge]=""
   if [ -n "${DOWN[edge]:-}" ]; then return 0; fi
   if [ ! -f "$EDGE_DLL" ]; then DOWN[edge]="$EDGE_DLL does not exist"; return 0; fi
   mkdir -p "$dir" "$cache"
-  for attempt in 1 2 3; do
-    port=$(free_port)
-    cat >"$dir/edge.yml" <<YAML
-listen: 127.0.0.1:$port
+  if launch edge "$dir" "$dir/edge.log" /healthz "$dir/edge.yml" "listen: 127.0.0.1:@PORT@
 origin:
   url: ${URL[origin]}
 cache:
   directory: $cache
   maxSize: $(((BLOB_MIB + 1024) * 1048576))
 log:
-  level: warning
-YAML
-    (cd "$dir" && exec env -u ASPNETCORE_URLS -u DOTNET_URLS dotnet "$EDGE_DLL" --config "$dir/edge.yml" >>"$dir/edge.log" 2>&1) &
-    pid=$!
-    if wait_http "http://127.0.0.1:$port/healthz" "$pid" 30 200; then
-      PIDS+=("$pid")
-      EDGE_PID=$pid
-      URL[edge]="http://127.0.0.1:$port"
-      log "edge up at ${URL[edge]} (pid $pid, cache $cache)"
-      return 0
-    fi
-    stop "$pid"
-    address_taken "$dir/edge.log" && [ "$attempt" -lt 3 ] && { log "edge: port $port was taken, retrying"; continue; }
-    break
-  done
+  level: warning" env -u ASPNETCORE_URLS -u DOTNET_URLS dotnet "$EDGE_DLL" --config "$dir/edge.yml"; then
+    EDGE_PID=${SERVER_PID[edge]}
+    log "edge up at ${URL[edge]} (pid $EDGE_PID, cache $cache)"
+    return 0
+  fi
   DOWN[edge]="the edge did not answer GET /healthz"
   tail -15 "$dir/edge.log" >&2 || true
 }
 
 stop_edge() {
-  [ -n "$EDGE_PID" ] || return 0
-  stop "$EDGE_PID"
-  local kept=()
-  for pid in "${PIDS[@]}"; do [ "$pid" = "$EDGE_PID" ] || kept+=("$pid"); done
-  PIDS=("${kept[@]}")
+  stop_target edge
   EDGE_PID=""
-  URL[edge]=""
 }
 
 # cpu_seconds <pid>: user + system CPU time of the process and its children that are alive (nginx's
@@ -334,7 +317,6 @@ edge_main() {
   up nginx && SERVER_PID[nginx]=${PIDS[-1]}
 
   start_edge "$WORK/edge-hit-cache"
-  SERVER_PID[edge]=$EDGE_PID
   if up edge; then
     measure_cache_hits
     stop_edge

@@ -10,6 +10,13 @@ public sealed record DockerRegistryOptions
     public bool Tls { get; init; }
 
     /// <summary>
+    /// Turn on the registry's access log (one line on stdout per request), so that
+    /// <see cref="DockerRegistryProcess.Requests"/> tells which requests reached it. Off by default: it is
+    /// noise in the output of tests that do not count requests.
+    /// </summary>
+    public bool AccessLog { get; init; }
+
+    /// <summary>
     /// Extra top-level YAML sections appended to the generated config.yml (for sections it does not
     /// already write: not version, log, storage or http, and auth only when <see cref="Users"/> is empty).
     /// </summary>

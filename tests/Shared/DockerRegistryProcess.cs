@@ -2,16 +2,21 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>
 /// Debian's docker-registry (CNCF distribution 2.8) as a real peer: <c>docker-registry serve config.yml</c>
 /// on a free 127.0.0.1 port, filesystem storage in a temp dir, delete enabled, optionally htpasswd Basic
-/// auth and TLS from a generated CA. Ready when <c>GET /v2/</c> answers 200 (or 401 with auth).
+/// auth and TLS from a generated CA, optionally its access log to tell which requests reached it. Ready when
+/// <c>GET /v2/</c> answers 200 (or 401 with auth).
 /// </summary>
-public sealed class DockerRegistryProcess : IAsyncDisposable, IRegistryEndpoint
+public sealed partial class DockerRegistryProcess : IAsyncDisposable, IRegistryEndpoint
 {
+    /// <summary>The realm of the Basic challenge (<c>WWW-Authenticate</c>) when auth is on.</summary>
+    public const string Realm = "edgeregistry-tests";
+
     private readonly TempDirectory _directory;
 
     private DockerRegistryProcess(TempDirectory directory, ServerProcess server, int port, DockerRegistryOptions options, TestCertificateAuthority? authority, TlsFiles? tls)
@@ -53,6 +58,32 @@ public sealed class DockerRegistryProcess : IAsyncDisposable, IRegistryEndpoint
 
     /// <summary>Everything the registry printed.</summary>
     public string Output => Server.Output;
+
+    /// <summary>
+    /// The requests that reached the registry so far, across restarts, as <c>METHOD target</c> (for example
+    /// <c>GET /v2/team/app/blobs/sha256:...</c>) in the order it logged them, which is when it finished
+    /// answering; the readiness probes of starts are left out.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The registry was started without <see cref="DockerRegistryOptions.AccessLog"/>.</exception>
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            if (!Options.AccessLog)
+            {
+                throw new InvalidOperationException($"Requests needs {nameof(DockerRegistryOptions)}.{nameof(DockerRegistryOptions.AccessLog)} = true.");
+            }
+
+            return AccessLogLine().Matches(Output)
+                .Where(line => line.Groups["agent"].Value != ServerProcess.ReadinessUserAgent)
+                .Select(line => $"{line.Groups["method"].Value} {line.Groups["target"].Value}")
+                .ToList();
+        }
+    }
+
+    /// <summary>How many of <see cref="Requests"/> are GETs of a blob (any repository, by sha256 digest).</summary>
+    /// <exception cref="InvalidOperationException">The registry was started without <see cref="DockerRegistryOptions.AccessLog"/>.</exception>
+    public int BlobGets => Requests.Count(request => BlobGet().IsMatch(request));
 
     /// <summary>
     /// How skopeo reaches this registry: TLS verified against the generated CA when TLS is on, plain HTTP
@@ -97,7 +128,7 @@ public sealed class DockerRegistryProcess : IAsyncDisposable, IRegistryEndpoint
             var (server, port) = await ServerProcess.StartOnFreePortAsync(
                 port =>
                 {
-                    File.WriteAllText(configPath, BuildConfig(port, directory.Combine("storage"), tls, htpasswd, options.ExtraYaml));
+                    File.WriteAllText(configPath, BuildConfig(port, directory.Combine("storage"), tls, htpasswd, options));
                     return new ServerProcessOptions
                     {
                         Name = "docker-registry",
@@ -155,14 +186,14 @@ public sealed class DockerRegistryProcess : IAsyncDisposable, IRegistryEndpoint
         _directory.Dispose();
     }
 
-    private static string BuildConfig(int port, string storage, TlsFiles? tls, string? htpasswd, string? extraYaml)
+    private static string BuildConfig(int port, string storage, TlsFiles? tls, string? htpasswd, DockerRegistryOptions options)
     {
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 0.1");
         yaml.AppendLine("log:");
         yaml.AppendLine("  level: info");
         yaml.AppendLine("  accesslog:");
-        yaml.AppendLine("    disabled: true");
+        yaml.AppendLine($"    disabled: {(options.AccessLog ? "false" : "true")}");
         yaml.AppendLine("storage:");
         yaml.AppendLine("  filesystem:");
         yaml.AppendLine($"    rootdirectory: {Quote(storage)}");
@@ -185,17 +216,25 @@ public sealed class DockerRegistryProcess : IAsyncDisposable, IRegistryEndpoint
         {
             yaml.AppendLine("auth:");
             yaml.AppendLine("  htpasswd:");
-            yaml.AppendLine("    realm: edgeregistry-tests");
+            yaml.AppendLine($"    realm: {Realm}");
             yaml.AppendLine($"    path: {Quote(htpasswd)}");
         }
 
-        if (extraYaml is not null)
+        if (options.ExtraYaml is not null)
         {
-            yaml.AppendLine(extraYaml);
+            yaml.AppendLine(options.ExtraYaml);
         }
 
         return yaml.ToString();
     }
 
     private static string Quote(string value) => $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
+
+    // The Combined Log Format distribution writes to stdout:
+    // host - user [time] "METHOD target HTTP/1.1" status size "referer" "user-agent"
+    [GeneratedRegex("""^\S+ \S+ \S+ \[[^\]]*\] "(?<method>[A-Z]+) (?<target>\S+) HTTP/[0-9.]+" \d{3} \S+ "[^"]*" "(?<agent>(?:[^"\\]|\\.)*)"$""", RegexOptions.Multiline)]
+    private static partial Regex AccessLogLine();
+
+    [GeneratedRegex("^GET /v2/\\S+/blobs/sha256:[0-9a-f]{64}$")]
+    private static partial Regex BlobGet();
 }

@@ -10,6 +10,12 @@ namespace EdgeRegistry.Tests.Shared;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable, IDisposable
 {
+    /// <summary>
+    /// The User-Agent of readiness probes, so that a server's access log can tell them from the requests
+    /// of the test.
+    /// </summary>
+    public const string ReadinessUserAgent = "EdgeRegistry-Tests-Readiness/1.0";
+
     private const int SigTerm = 15;
 
     // Children must not outlive a test host that exits without disposing them.
@@ -218,6 +224,7 @@ public sealed class ServerProcess : IAsyncDisposable, IDisposable
     {
         using var handler = Options.CreateReadinessHandler?.Invoke() ?? new SocketsHttpHandler();
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(2) };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd(ReadinessUserAgent);
         var deadline = Stopwatch.StartNew();
         string lastProbe = "no probe answered yet";
         while (true)

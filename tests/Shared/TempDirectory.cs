@@ -17,6 +17,14 @@ public sealed class TempDirectory : IDisposable
     /// <summary>Returns <paramref name="parts"/> combined below <see cref="Path"/> (nothing is created).</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Writes <paramref name="contents"/> (UTF-8) to the file <paramref name="name"/> in the directory and returns its path.</summary>
+    public string WriteFile(string name, string contents)
+    {
+        var path = Combine(name);
+        File.WriteAllText(path, contents);
+        return path;
+    }
+
     /// <summary>Creates (if needed) and returns a subdirectory.</summary>
     public string CreateSubdirectory(string name) => Directory.CreateDirectory(Combine(name)).FullName;
 

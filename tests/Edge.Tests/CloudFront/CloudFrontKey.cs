@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using EdgeRegistry.Edge.Tests.Harness;
 
 namespace EdgeRegistry.Edge.Tests.CloudFront;
 

@@ -8,8 +8,8 @@ public sealed class LocationRewritingTransformerTests
     [Fact]
     public async Task StartUpload_ThroughEdge_LocationPointsAtEdge()
     {
-        await using var registry = await DockerRegistry.StartAsync();
-        await using var edge = await EdgeHost.StartAsync(registry.Url);
+        await using var registry = await DockerRegistryProcess.StartAsync(options: null, CancellationToken.None);
+        await using var edge = await EdgeHost.StartAsync(registry.BaseAddress);
 
         using var response = await edge.Client.PostAsync("/v2/team/app/blobs/uploads/", content: null);
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EdgeRegistry.Edge.Tests.Harness;
 
 /// <summary>skopeo as the client, over plain HTTP to 127.0.0.1, with no trust policy and no stored credentials.</summary>
@@ -39,29 +37,18 @@ internal static class Skopeo
     private static async Task RunAsync(IEnumerable<string> args)
     {
         using var home = new TempDirectory();
-        var info = new ProcessStartInfo("/usr/bin/skopeo")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
 
         // No registries.conf mirrors, no auth files of the machine.
-        info.Environment["HOME"] = home.Path;
-        info.Environment["XDG_RUNTIME_DIR"] = home.Path;
-        info.Environment["REGISTRY_AUTH_FILE"] = Path.Combine(home.Path, "auth.json");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
+        var environment = new Dictionary<string, string?>
         {
-            Assert.Fail($"skopeo {string.Join(' ', info.ArgumentList)} exited {process.ExitCode}:\n{await stderr}\n{await stdout}");
+            ["HOME"] = home.Path,
+            ["XDG_RUNTIME_DIR"] = home.Path,
+            ["REGISTRY_AUTH_FILE"] = Path.Combine(home.Path, "auth.json"),
+        };
+        var result = await ProcessRunner.RunAsync("/usr/bin/skopeo", args, TimeSpan.FromMinutes(5), environment, CancellationToken.None);
+        if (!result.Succeeded)
+        {
+            Assert.Fail(result.ToString());
         }
     }
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using EdgeRegistry.Edge.Tests.Harness;
-
 namespace EdgeRegistry.Edge.Tests.WholeProcess;
 
 /// <summary>The edge process refuses to start with a CloudFront key it cannot use, naming the option.</summary>
@@ -51,23 +48,10 @@ public sealed class CloudFrontProcessTests
               privateKey: {privateKey}
               keyPairId: K2JCJMDEHXQW5F
             """);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { EdgeDll, "--config", config },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("EDGE_", StringComparison.Ordinal)).ToList())
-        {
-            info.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await stdout;
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stderr);
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(name => name.StartsWith("EDGE_", StringComparison.Ordinal))
+            .ToDictionary(name => name, _ => (string?)null);
+        var result = await ProcessRunner.RunAsync("dotnet", [EdgeDll, "--config", config], TimeSpan.FromMinutes(1), environment, CancellationToken.None);
+        return (result.ExitCode, result.StandardError);
     }
 }

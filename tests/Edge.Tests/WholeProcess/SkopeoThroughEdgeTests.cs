@@ -13,7 +13,11 @@ public sealed class SkopeoThroughEdgeTests
         Manifests = new ManifestOptions { StaleIfError = TimeSpan.FromMinutes(10) },
     };
 
-    private static async Task<OciImage> PushAsync(DockerRegistry registry, TempDirectory work, string repository, string tag, bool multiPlatform, string? credentials = null)
+    // The access log tells which requests reached the registry (the cache tests count its blob GETs).
+    private static Task<DockerRegistryProcess> StartRegistryAsync(IReadOnlyDictionary<string, string>? users = null) =>
+        DockerRegistryProcess.StartAsync(new DockerRegistryOptions { AccessLog = true, Users = users ?? new Dictionary<string, string>() }, CancellationToken.None);
+
+    private static async Task<OciImage> PushAsync(DockerRegistryProcess registry, TempDirectory work, string repository, string tag, bool multiPlatform, string? credentials = null)
     {
         var layout = work.Combine("source");
         var image = new OciImage(layout);
@@ -24,7 +28,7 @@ public sealed class SkopeoThroughEdgeTests
         }
 
         image.Save(tag);
-        await Skopeo.CopyAsync($"oci:{layout}:{tag}", $"docker://{registry.HostPort}/{repository}:{tag}", destinationCredentials: credentials, all: multiPlatform);
+        await Skopeo.CopyAsync($"oci:{layout}:{tag}", $"docker://{registry.Host}/{repository}:{tag}", destinationCredentials: credentials, all: multiPlatform);
         return image;
     }
 
@@ -32,9 +36,9 @@ public sealed class SkopeoThroughEdgeTests
     public async Task Pull_MultiLayerImage_DigestsIdenticalAndSecondPullServedFromCache()
     {
         using var work = new TempDirectory();
-        await using var registry = await DockerRegistry.StartAsync();
+        await using var registry = await StartRegistryAsync();
         var image = await PushAsync(registry, work, "team/app", "v1", multiPlatform: false);
-        await using var edge = await EdgeHost.StartAsync(registry.Url, LongTtl);
+        await using var edge = await EdgeHost.StartAsync(registry.BaseAddress, LongTtl);
 
         var first = work.Combine("first");
         await Skopeo.CopyAsync($"docker://{edge.HostPort}/team/app:v1", $"oci:{first}:v1");
@@ -53,9 +57,9 @@ public sealed class SkopeoThroughEdgeTests
     public async Task Pull_MultiPlatformImage_AllPlatformsIdentical()
     {
         using var work = new TempDirectory();
-        await using var registry = await DockerRegistry.StartAsync();
+        await using var registry = await StartRegistryAsync();
         var image = await PushAsync(registry, work, "team/multi", "v2", multiPlatform: true);
-        await using var edge = await EdgeHost.StartAsync(registry.Url, LongTtl);
+        await using var edge = await EdgeHost.StartAsync(registry.BaseAddress, LongTtl);
 
         var pulled = work.Combine("pulled");
         await Skopeo.CopyAsync($"docker://{edge.HostPort}/team/multi:v2", $"oci:{pulled}:v2", all: true);
@@ -71,12 +75,12 @@ public sealed class SkopeoThroughEdgeTests
     public async Task Pull_OriginDownAfterFirstPull_TagAndBlobsServedFromEdge()
     {
         using var work = new TempDirectory();
-        await using var registry = await DockerRegistry.StartAsync();
+        await using var registry = await StartRegistryAsync();
         var image = await PushAsync(registry, work, "team/app", "stable", multiPlatform: true);
-        await using var edge = await EdgeHost.StartAsync(registry.Url, LongTtl);
+        await using var edge = await EdgeHost.StartAsync(registry.BaseAddress, LongTtl);
         await Skopeo.CopyAsync($"docker://{edge.HostPort}/team/app:stable", $"oci:{work.Combine("warm")}:stable", all: true);
 
-        await registry.StopAsync();
+        registry.Kill();
         var pulled = work.Combine("offline");
         await Skopeo.CopyAsync($"docker://{edge.HostPort}/team/app:stable", $"oci:{pulled}:stable", all: true);
 
@@ -89,8 +93,8 @@ public sealed class SkopeoThroughEdgeTests
     public async Task Push_ThroughEdge_UploadsForwardedAndImageArrivesAtOrigin()
     {
         using var work = new TempDirectory();
-        await using var registry = await DockerRegistry.StartAsync();
-        await using var edge = await EdgeHost.StartAsync(registry.Url, LongTtl);
+        await using var registry = await StartRegistryAsync();
+        await using var edge = await EdgeHost.StartAsync(registry.BaseAddress, LongTtl);
         var layout = work.Combine("source");
         var image = new OciImage(layout);
         image.AddImage("amd64", seed: 3, 2_000_000, 100_000);
@@ -98,7 +102,7 @@ public sealed class SkopeoThroughEdgeTests
 
         await Skopeo.CopyAsync($"oci:{layout}:pushed", $"docker://{edge.HostPort}/team/pushed:pushed");
         var direct = work.Combine("direct");
-        await Skopeo.CopyAsync($"docker://{registry.HostPort}/team/pushed:pushed", $"oci:{direct}:pushed");
+        await Skopeo.CopyAsync($"docker://{registry.Host}/team/pushed:pushed", $"oci:{direct}:pushed");
 
         Assert.Equal([image.TopDigest.ToString()], OciImage.IndexDigests(direct));
         Assert.Empty(OciImage.CorruptBlobs(direct));
@@ -109,9 +113,9 @@ public sealed class SkopeoThroughEdgeTests
     {
         using var work = new TempDirectory();
         var users = new Dictionary<string, string> { ["alice"] = "wonderland" };
-        await using var registry = await DockerRegistry.StartAsync(users);
+        await using var registry = await StartRegistryAsync(users);
         await PushAsync(registry, work, "team/private", "v1", multiPlatform: false, credentials: "alice:wonderland");
-        await using var edge = await EdgeHost.StartAsync(registry.Url, LongTtl);
+        await using var edge = await EdgeHost.StartAsync(registry.BaseAddress, LongTtl);
         var pulled = work.Combine("pulled");
         await Skopeo.CopyAsync($"docker://{edge.HostPort}/team/private:v1", $"oci:{pulled}:v1", sourceCredentials: "alice:wonderland");
         var layer = Directory.GetFiles(Path.Combine(pulled, "blobs", "sha256")).OrderByDescending(f => new FileInfo(f).Length).First();
@@ -127,7 +131,7 @@ public sealed class SkopeoThroughEdgeTests
         using var allowed = await edge.Client.SendAsync(rightPassword);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Contains("realm=\"test-registry\"", anonymous.Headers.WwwAuthenticate.ToString());
+        Assert.Contains($"realm=\"{DockerRegistryProcess.Realm}\"", anonymous.Headers.WwwAuthenticate.ToString());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Equal(File.ReadAllBytes(layer), await allowed.Content.ReadAsByteArrayAsync());

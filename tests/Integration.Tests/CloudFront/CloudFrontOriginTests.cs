@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using EdgeRegistry.Integration.Tests.Harness;
 using EdgeRegistry.Integration.Tests.S3;
@@ -161,22 +160,14 @@ public sealed class CloudFrontOriginTests(CloudFrontOriginFixture fixture) : ICl
     {
         var config = directory.Combine("config.yml");
         await File.WriteAllTextAsync(config, $"version: 0.1\nhttp:\n  addr: 127.0.0.1:{FreePort.Next()}\n{storage}\n{middleware}\n", timeout.Token);
-        var start = new ProcessStartInfo(OriginLocator.FindDotnetHost(), [OriginLocator.FindOriginDll(), config])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = directory.Path,
-        };
-        foreach (var (name, value) in ChildEnvironment.ForRegistry(null))
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = await process.StandardError.ReadToEndAsync(timeout.Token);
-        await stdout;
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, stderr);
+        var result = await ProcessRunner.RunAsync(
+            OriginLocator.FindDotnetHost(),
+            [OriginLocator.FindOriginDll(), config],
+            TimeSpan.FromMinutes(1),
+            ChildEnvironment.ForRegistry(null),
+            workingDirectory: directory.Path,
+            standardInput: null,
+            timeout.Token);
+        return (result.ExitCode, result.StandardError);
     }
 }

@@ -15,7 +15,6 @@ public sealed class AwsSdkSignerFixture : IAsyncLifetime
     public const string PackageVersion = "3.1166.0";
 
     private const string PackageName = "@aws-sdk/cloudfront-signer";
-    private const string InstallHint = "Install Node.js 18 or later with npm (Debian: apt-get install nodejs npm).";
 
     // Reads a JSON array of getSignedUrl options on stdin, prints the JSON array of signed URLs.
     private const string Script = """
@@ -49,12 +48,13 @@ public sealed class AwsSdkSignerFixture : IAsyncLifetime
     /// <summary>Signs each request with the AWS SDK and returns the signed URLs in order.</summary>
     public async Task<IReadOnlyList<string>> SignAsync(IReadOnlyList<AwsSdkSignRequest> requests, CancellationToken cancellationToken)
     {
-        var result = await ExternalProcess.RunAsync(
+        var result = await ProcessRunner.RunAsync(
             node,
             [Path.Combine(scriptDirectory, "sign.cjs"), packageDirectory],
-            scriptDirectory,
-            JsonSerializer.Serialize(requests, JsonOptions),
             TimeSpan.FromMinutes(2),
+            environment: null,
+            workingDirectory: scriptDirectory,
+            standardInput: JsonSerializer.Serialize(requests, JsonOptions),
             cancellationToken);
         Assert.True(result.ExitCode == 0, $"node exited with {result.ExitCode}: {result.StandardError}");
         return JsonSerializer.Deserialize<string[]>(result.StandardOutput)
@@ -64,8 +64,8 @@ public sealed class AwsSdkSignerFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        node = ExternalProcess.Locate("node", InstallHint);
-        var npm = ExternalProcess.Locate("npm", InstallHint);
+        node = Prerequisites.RequireTool("node");
+        var npm = Prerequisites.RequireTool("npm");
 
         var cacheRoot = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
             ? xdg
@@ -114,12 +114,13 @@ public sealed class AwsSdkSignerFixture : IAsyncLifetime
         try
         {
             await File.WriteAllTextAsync(Path.Combine(staging, "package.json"), """{ "private": true }""");
-            var result = await ExternalProcess.RunAsync(
+            var result = await ProcessRunner.RunAsync(
                 npm,
                 ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", $"{PackageName}@{PackageVersion}"],
-                staging,
-                standardInput: null,
                 TimeSpan.FromMinutes(5),
+                environment: null,
+                workingDirectory: staging,
+                standardInput: null,
                 CancellationToken.None);
             if (result.ExitCode != 0)
             {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
 /// <summary>How a finished command ended: its exit code and everything it printed.</summary>
 /// <param name="StandardOutputBytes">Stdout exactly as written (e.g. a raw manifest whose digest matters).</param>

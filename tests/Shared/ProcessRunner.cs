@@ -1,22 +1,41 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace EdgeRegistry.Integration.Tests.Harness;
+namespace EdgeRegistry.Tests.Shared;
 
-/// <summary>Runs a command to completion, capturing its output, and kills it when it overstays.</summary>
+/// <summary>
+/// Runs a command to completion (a one-shot tool such as skopeo, node or an admin CLI), capturing its
+/// output, and kills it when it overstays. Long-running servers are <see cref="ServerProcess"/>.
+/// </summary>
 public static class ProcessRunner
 {
     /// <summary>
-    /// Runs <paramref name="fileName"/> with <paramref name="arguments"/> (passed verbatim, no shell).
-    /// Standard input is closed at once; <paramref name="environment"/> changes the inherited environment
-    /// (null removes). On timeout the whole process tree is killed and a <see cref="TimeoutException"/>
-    /// carries the output so far; on cancellation it is killed and the cancellation propagates.
+    /// Runs <paramref name="fileName"/> with <paramref name="arguments"/> (passed verbatim, no shell) in the
+    /// test process's working directory, with standard input closed at once. See the overload for the rest.
+    /// </summary>
+    public static Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment,
+        CancellationToken cancellationToken) =>
+        RunAsync(fileName, arguments, timeout, environment, workingDirectory: null, standardInput: null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with <paramref name="arguments"/> (passed verbatim, no shell) in
+    /// <paramref name="workingDirectory"/> (null keeps the test process's). <paramref name="standardInput"/>
+    /// is written as UTF-8 and then standard input is closed (null closes it at once).
+    /// <paramref name="environment"/> changes the inherited environment (null removes). On timeout the
+    /// whole process tree is killed and a <see cref="TimeoutException"/> carries the output so far; on
+    /// cancellation it is killed and the cancellation propagates.
     /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         TimeSpan timeout,
         IReadOnlyDictionary<string, string?>? environment,
+        string? workingDirectory,
+        string? standardInput,
         CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo(fileName)
@@ -24,8 +43,14 @@ public static class ProcessRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
             UseShellExecute = false,
         };
+        if (workingDirectory is not null)
+        {
+            startInfo.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -46,9 +71,9 @@ public static class ProcessRunner
         var commandLine = string.Join(' ', new[] { fileName }.Concat(startInfo.ArgumentList));
         using var process = new Process { StartInfo = startInfo };
         process.Start();
-        process.StandardInput.Close();
 
-        // Both pipes drain concurrently so a chatty stderr cannot block a large stdout.
+        // Both pipes drain concurrently (and before standard input is written) so a chatty stderr cannot
+        // block a large stdout, nor a full stdout pipe the writing of a large input.
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
         var stdoutCopy = process.StandardOutput.BaseStream.CopyToAsync(stdout, CancellationToken.None);
@@ -58,6 +83,12 @@ public static class ProcessRunner
         timeoutSource.CancelAfter(timeout);
         try
         {
+            if (standardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(standardInput.AsMemory(), timeoutSource.Token);
+            }
+
+            process.StandardInput.Close();
             await process.WaitForExitAsync(timeoutSource.Token);
             await Task.WhenAll(stdoutCopy, stderrCopy).WaitAsync(timeoutSource.Token);
         }
