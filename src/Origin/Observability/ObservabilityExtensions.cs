@@ -21,6 +21,8 @@ internal static class ObservabilityExtensions
         // Liveness runs no check: the process answers, so it is alive.
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        // The scraped gauges register themselves when the metrics class is first read: before the first scrape.
+        _ = RegistryMetrics.UploadBufferBytes;
         endpoints.MapMetrics("/metrics");
         return endpoints;
     }

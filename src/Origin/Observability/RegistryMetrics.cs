@@ -1,3 +1,4 @@
+using EdgeRegistry.Origin.Storage;
 using Prometheus;
 
 namespace EdgeRegistry.Origin.Observability;
@@ -29,4 +30,17 @@ internal static class RegistryMetrics
     public static readonly Counter UploadsPurged = Metrics.CreateCounter(
         "edgeregistry_origin_uploads_purged_total",
         "Abandoned upload sessions removed by upload purging.");
+
+    /// <summary>Read from <see cref="AlignedBuffers.Shared"/> each time <c>/metrics</c> is scraped.</summary>
+    public static readonly Gauge UploadBufferBytes = CreateScrapedGauge(
+        "edgeregistry_origin_upload_buffer_bytes",
+        "Bytes of pinned upload buffers held by uploads in progress (256 MiB is where further uploads get fewer).",
+        static () => (double)AlignedBuffers.Shared.Outstanding * AlignedBuffers.Size);
+
+    private static Gauge CreateScrapedGauge(string name, string help, Func<double> read)
+    {
+        var gauge = Metrics.CreateGauge(name, help);
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() => gauge.Set(read()));
+        return gauge;
+    }
 }

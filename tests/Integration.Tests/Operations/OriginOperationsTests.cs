@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EdgeRegistry.Integration.Tests.Harness;
 
 namespace EdgeRegistry.Integration.Tests.Operations;
@@ -30,6 +33,39 @@ public sealed class OriginOperationsTests
         Assert.Matches("edgeregistry_origin_manifests_pushed_total 1", metrics);
         Assert.Matches("edgeregistry_origin_uploads_completed_total [1-9]", metrics);
         Assert.Matches("edgeregistry_origin_blob_bytes_received_total [1-9]", metrics);
+    }
+
+    [Fact]
+    public async Task Metrics_UploadInProgress_ShowsItsBuffersUntilItEnds()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var origin = await OriginProcess.StartAsync(null, timeout.Token);
+        using var client = origin.CreateHttpClient();
+        Assert.Equal(0, await UploadBufferBytesAsync(client, timeout.Token));
+
+        using var started = await client.PostAsync("v2/ops/big/blobs/uploads/", null, timeout.Token);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var content = RandomNumberGenerator.GetBytes(6 * 1024 * 1024);
+        var release = new TaskCompletionSource();
+        var patching = client.PatchAsync(started.Headers.Location, new HeldBackContent(content, 5 * 1024 * 1024, release.Task), timeout.Token);
+
+        // The PATCH holds at least one 4 MiB buffer while its body is held back.
+        var held = 0.0;
+        while ((held = await UploadBufferBytesAsync(client, timeout.Token)) < 4 * 1024 * 1024)
+        {
+            Assert.False(patching.IsCompleted, "the PATCH ended while its body was held back");
+            await Task.Delay(50, timeout.Token);
+        }
+
+        release.SetResult();
+        using var patched = await patching;
+        Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
+        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+        using var completed = await client.PutAsync($"{patched.Headers.Location}{(patched.Headers.Location!.OriginalString.Contains('?') ? '&' : '?')}digest={digest}", null, timeout.Token);
+        Assert.Equal(HttpStatusCode.Created, completed.StatusCode);
+
+        Assert.InRange(held, 4 * 1024 * 1024, 32 * 1024 * 1024);
+        Assert.Equal(0, await UploadBufferBytesAsync(client, timeout.Token));
     }
 
     [Fact]
@@ -117,5 +153,31 @@ public sealed class OriginOperationsTests
         Assert.Equal(2, process.ExitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"configuration error: {key}: ", line);
+    }
+
+    private static async Task<double> UploadBufferBytesAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        var metrics = await client.GetStringAsync("metrics", cancellationToken);
+        var match = Regex.Match(metrics, @"^edgeregistry_origin_upload_buffer_bytes (\S+)$", RegexOptions.Multiline);
+        Assert.True(match.Success, "no edgeregistry_origin_upload_buffer_bytes in /metrics");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    // A body of known length that sends its first bytes, then waits before sending the rest.
+    private sealed class HeldBackContent(byte[] content, int holdAt, Task release) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(content.AsMemory(0, holdAt));
+            await stream.FlushAsync();
+            await release;
+            await stream.WriteAsync(content.AsMemory(holdAt));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = content.Length;
+            return true;
+        }
     }
 }
