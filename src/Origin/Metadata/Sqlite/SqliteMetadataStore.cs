@@ -6,10 +6,10 @@ namespace EdgeRegistry.Origin.Metadata.Sqlite;
 
 /// <summary>
 /// The embedded metadata store: one SQLite file (WAL journal, synchronous=FULL, so a commit that returned
-/// survives a crash of the process or of the machine; upload-session rows only the process's). Reads run on pooled sessions with prepared
-/// statements and never wait for writers; writes are serialized in-process by an async gate and run each in
-/// one BEGIN IMMEDIATE transaction, so concurrent writers queue without blocking threads in SQLite's busy
-/// handler. Times are stamped from the injected <see cref="TimeProvider"/> and stored as INTEGER unix
+/// survives a crash of the process or of the machine; upload-session rows only the process's). Reads run
+/// on pooled sessions with prepared statements and never wait for writers; writes are serialized
+/// in-process by an async gate and run each in one BEGIN IMMEDIATE transaction, so concurrent writers
+/// queue without blocking threads in SQLite's busy handler. Times are stamped from the injected <see cref="TimeProvider"/> and stored as INTEGER unix
 /// milliseconds UTC, so they read back truncated to the millisecond with offset zero.
 /// </summary>
 /// <remarks>

@@ -82,9 +82,10 @@ internal sealed class SqliteSession : IDisposable
             throw new InvalidOperationException("A transaction is already open on this session.");
         }
 
+        // Per connection and prepared once, like every other statement of the session.
         if (!durable)
         {
-            SetSynchronous("NORMAL");
+            Command("PRAGMA synchronous = NORMAL").ExecuteNonQuery();
         }
 
         try
@@ -92,31 +93,18 @@ internal sealed class SqliteSession : IDisposable
             // Microsoft.Data.Sqlite begins a non-deferred serializable transaction with BEGIN IMMEDIATE.
             using var transaction = _connection.BeginTransaction(deferred: false);
             _transaction = transaction;
-            try
-            {
-                var result = work(this, state);
-                transaction.Commit();
-                return result;
-            }
-            finally
-            {
-                _transaction = null;
-            }
+            var result = work(this, state);
+            transaction.Commit();
+            return result;
         }
         finally
         {
+            _transaction = null;
             if (!durable)
             {
-                SetSynchronous("FULL");
+                Command("PRAGMA synchronous = FULL").ExecuteNonQuery();
             }
         }
-    }
-
-    private void SetSynchronous(string level)
-    {
-        using var pragma = _connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA synchronous = {level}";
-        pragma.ExecuteNonQuery();
     }
 
     public void Dispose()
